@@ -1,0 +1,105 @@
+"""The `digest` command: a thin adapter that turns flags into build() calls and prints results."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from digest import __version__
+from digest.build import BuildOptions, build
+from digest.errors import ConfigError, DigestError
+
+
+class _Progress:
+    """Shows progress when a build takes more than a moment: a live line on a terminal,
+    plain lines otherwise, nothing with -q."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.quiet or time.monotonic() - self.started < 1.0:
+            return
+        text = f"{stage}: {done}/{total}" if total else f"{stage}: {done}"
+        if self.tty:
+            click.echo(f"\r\x1b[K{text}", nl=False, err=True)
+        else:
+            click.echo(text, err=True)
+        self.shown = True
+
+    def end(self) -> None:
+        if self.shown and self.tty:
+            click.echo("\r\x1b[K", nl=False, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digest")
+def main() -> None:
+    """digest turns a folder of dated news articles into a static digest site:
+    a page per day with its stories by topic, a page per topic and per article, archives.
+
+    Run it in the folder that holds site.yaml, or pass -s DIR.
+    """
+
+
+@main.command("build")
+@click.option(
+    "-s",
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder holding site.yaml.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the site here instead of site.yaml's output_dir (default _site).",
+)
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated in the future.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) if there is any warning.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def build_command(
+    site_dir: Path, output_dir: Path | None, drafts: bool, future: bool, strict: bool, quiet: bool
+) -> None:
+    """Build the site into the output folder.
+
+    Articles that cannot be read are skipped with a warning naming the file and line;
+    the rest are published. Exit status: 0 built, 1 failed (or warnings with --strict).
+    """
+    progress = _Progress(quiet)
+    try:
+        result = build(
+            site_dir,
+            BuildOptions(drafts=drafts, future=future, output_dir=output_dir),
+            progress=progress,
+        )
+    except ConfigError as e:
+        progress.end()
+        for problem in e.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo("Build aborted: fix site.yaml and run again.", err=True)
+        sys.exit(1)
+    except DigestError as e:
+        progress.end()
+        click.echo(f"error: {e}", err=True)
+        click.echo("Build aborted; the previous site was left as it was.", err=True)
+        sys.exit(1)
+    progress.end()
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(f"Built {result.summary()} -> {result.site.config.output_dir}")
+    if strict and result.warnings:
+        click.echo(f"--strict: {len(result.warnings)} warnings count as errors.", err=True)
+        sys.exit(1)

@@ -1,0 +1,66 @@
+"""Compose each day's digest as Markdown (topic headings, linked headlines, ledes)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import markdown
+
+from digest.i18n import Localizer
+from digest.model import Day
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows exactly as written (HTML-special characters included)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def compose_day(
+    day: Day,
+    local: Localizer,
+    link: Callable[[str], str],
+    *,
+    level: int = 2,
+    anchors: bool = True,
+) -> str:
+    """The day's digest as Markdown: a heading per topic, each story's headline, lede and time.
+
+    `link` turns a site path (`2026/02/11/slug/`) into the URL to write: relative on pages,
+    absolute in exports. `anchors` adds `{#topic-key}` ids for jump links.
+    """
+    untagged = str(local.words["untagged"])
+    also = str(local.words["also_in"])
+    out: list[str] = []
+    for section in day.sections:
+        topic = section.topic
+        name = topic.name if topic else untagged
+        anchor = f" {{#topic-{topic.key if topic else 'untagged'}}}" if anchors else ""
+        out.append(f"{'#' * level} {md_escape(name)}{anchor}\n")
+        for article in section.articles:
+            out.append(f"{'#' * (level + 1)} [{md_escape(article.title)}]({link(article.url)})\n")
+            if article.summary:
+                out.append(md_escape(article.summary) + "\n")
+            meta = []
+            if article.has_time:
+                meta.append(local.time(article.moment))
+            others = [f"[{md_escape(t.name)}]({link(t.url)})" for t in article.topics[1:]]
+            if others:
+                meta.append(f"{also}: " + ", ".join(others))
+            if meta:
+                out.append(" · ".join(meta) + ("\n{: .story-meta }\n" if anchors else "\n"))
+    return "\n".join(out)
+
+
+class DigestRenderer:
+    """Renders composed digests to HTML with one reused converter."""
+
+    def __init__(self) -> None:
+        self.md = markdown.Markdown(extensions=["attr_list"], output_format="html")
+
+    def __call__(self, text: str) -> str:
+        self.md.reset()
+        return self.md.convert(text)

@@ -1,0 +1,304 @@
+"""site.yaml -> one typed, frozen Config, with every problem listed before one abort."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import markdown
+from babel import Locale, UnknownLocaleError
+
+from digest.errors import ConfigError, Problem
+from digest.yamlload import YamlProblem, load_yaml
+
+CONFIG_NAME = "site.yaml"
+DEFAULT_EXTENSIONS = ("tables", "footnotes", "toc", "fenced_code", "sane_lists")
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """A topic declared in site.yaml: its key (URL), its display name and keyword prefixes."""
+
+    key: str
+    name: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything site.yaml can say, with defaults; paths are absolute."""
+
+    site_dir: Path
+    title: str = "Digest"
+    description: str = ""
+    base_url: str = "/"
+    language: str = "uk"
+    timezone: str = "Europe/Kyiv"
+    theme: str = "default"
+    content_dir: Path = Path("content")
+    output_dir: Path = Path("_site")
+    per_page: int = 10
+    topics: tuple[TopicRule, ...] = ()
+    markdown_extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    markdown_extension_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    raw_html: bool = False
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under, e.g. `/news/` for https://u.github.io/news/."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def absolute_url(self, path: str) -> str:
+        """A site-relative path such as `2026/02/11/` as a full URL under base_url."""
+        return self.base_url + path
+
+
+KNOWN_KEYS = (
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "theme",
+    "content_dir",
+    "output_dir",
+    "per_page",
+    "topics",
+    "markdown",
+    "raw_html",
+)
+TOPIC_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+class _Checker:
+    """Collects problems while reading the raw mapping, so all are reported at once."""
+
+    def __init__(self, path: str, lines: dict[tuple[str, ...], int]) -> None:
+        self.path = path
+        self.lines = lines
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def fail(self, where: tuple[str, ...], message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.path, self._line(where), message, hint))
+
+    def warn(self, where: tuple[str, ...], message: str, hint: str = "") -> None:
+        self.warnings.append(Problem(self.path, self._line(where), message, hint))
+
+    def _line(self, where: tuple[str, ...]) -> int | None:
+        while where:
+            if where in self.lines:
+                return self.lines[where]
+            where = where[:-1]
+        return None
+
+    def string(self, raw: dict[str, Any], key: str, default: str) -> str:
+        value = raw.get(key, default)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail((key,), f"{key}: expected text, got {type(value).__name__}")
+            return default
+        return str(value)
+
+
+def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config, list[Problem]]:
+    """Read site.yaml from site_dir; return the config and its warnings, or raise ConfigError."""
+    site_dir = site_dir.resolve()
+    path = site_dir / CONFIG_NAME
+    shown = CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "no site.yaml here",
+                    "run digest in a site folder or pass -s DIR",
+                )
+            ]
+        )
+    try:
+        raw, lines = load_yaml(path.read_bytes(), with_lines=True)
+    except YamlProblem as e:
+        raise ConfigError([Problem(shown, e.line, e.message, "fix the YAML syntax")]) from e
+    except UnicodeDecodeError as e:
+        raise ConfigError([Problem(shown, None, "not UTF-8 text", "save it as UTF-8")]) from e
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError([Problem(shown, 1, "expected a mapping of settings like `title: ...`")])
+    check = _Checker(shown, lines)
+    for key in raw:
+        if key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "remove it"
+            check.warn((str(key),), f"unknown setting `{key}`", hint)
+
+    title = check.string(raw, "title", Config.title)
+    description = check.string(raw, "description", "")
+    base_url = _base_url(check, check.string(raw, "base_url", "/"))
+    language = check.string(raw, "language", Config.language)
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        check.fail(
+            ("language",), f"language: unknown language `{language}`", "use a code like uk or en"
+        )
+    timezone = check.string(raw, "timezone", Config.timezone)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.fail(
+            ("timezone",),
+            f"timezone: unknown time zone `{timezone}`",
+            "use an IANA name like Europe/Kyiv",
+        )
+    theme = check.string(raw, "theme", "default")
+    if theme != "default" and not (site_dir / "themes" / theme).is_dir():
+        check.fail(
+            ("theme",), f"theme: no folder themes/{theme}", "create it or use theme: default"
+        )
+    content_dir = site_dir / check.string(raw, "content_dir", "content")
+    if not content_dir.is_dir():
+        check.fail(
+            ("content_dir",),
+            f"content_dir: no folder {content_dir.name}",
+            "create it and put articles in it",
+        )
+    out = (
+        output_dir
+        if output_dir is not None
+        else site_dir / check.string(raw, "output_dir", "_site")
+    )
+    per_page = raw.get("per_page", Config.per_page)
+    if isinstance(per_page, bool) or not isinstance(per_page, int) or per_page < 1:
+        check.fail(
+            ("per_page",), f"per_page: expected a whole number of at least 1, got {per_page!r}"
+        )
+        per_page = Config.per_page
+    raw_html = raw.get("raw_html", False)
+    if not isinstance(raw_html, bool):
+        check.fail(("raw_html",), f"raw_html: expected true or false, got {raw_html!r}")
+        raw_html = False
+    topics = _topics(check, raw.get("topics"))
+    extensions, ext_configs = _markdown(check, raw.get("markdown"))
+
+    if check.problems:
+        raise ConfigError(check.problems)
+    config = Config(
+        site_dir=site_dir,
+        title=title,
+        description=description,
+        base_url=base_url,
+        language=language,
+        timezone=timezone,
+        theme=theme,
+        content_dir=content_dir.resolve(),
+        output_dir=out.resolve(),
+        per_page=per_page,
+        topics=topics,
+        markdown_extensions=extensions,
+        markdown_extension_configs=ext_configs,
+        raw_html=raw_html,
+    )
+    return config, check.warnings
+
+
+def _base_url(check: _Checker, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.netloc):
+        check.fail(
+            ("base_url",),
+            f"base_url: expected a URL like https://user.github.io/news/, got `{value}`",
+        )
+        return "/"
+    if not parts.scheme and not value.startswith("/"):
+        check.fail(
+            ("base_url",), f"base_url: expected a full URL or a path starting with /, got `{value}`"
+        )
+        return "/"
+    if parts.query or parts.fragment:
+        check.fail(("base_url",), "base_url: must not carry a ?query or #fragment")
+    return value if value.endswith("/") else value + "/"
+
+
+def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        check.fail(
+            ("topics",), "topics: expected a mapping of topic keys, like `diplomacy: {name: ...}`"
+        )
+        return ()
+    topics = []
+    for key, spec in raw.items():
+        where = ("topics", str(key))
+        if not isinstance(key, str) or not TOPIC_KEY.match(key):
+            check.fail(
+                where,
+                f"topics: key `{key}` is not a URL-safe name",
+                "use lowercase latin letters, digits, - or _",
+            )
+            continue
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, dict):
+            check.fail(where, f"topics.{key}: expected `name:` and `keywords:`")
+            continue
+        for unknown in set(spec) - {"name", "keywords"}:
+            check.warn(where, f"topics.{key}: unknown setting `{unknown}`", "use name and keywords")
+        name = spec.get("name", key)
+        if not isinstance(name, str | int | float) or isinstance(name, bool):
+            check.fail(where, f"topics.{key}.name: expected text")
+            name = key
+        keywords = spec.get("keywords") or []
+        if isinstance(keywords, str):
+            keywords = [keywords]
+        if not isinstance(keywords, list) or not all(
+            isinstance(k, str | int | float) and not isinstance(k, bool) for k in keywords
+        ):
+            check.fail(where, f"topics.{key}.keywords: expected a list of words")
+            keywords = []
+        clean = tuple(str(k).strip() for k in keywords if str(k).strip())
+        topics.append(TopicRule(key=key, name=str(name), keywords=clean))
+    return tuple(topics)
+
+
+def _markdown(check: _Checker, raw: Any) -> tuple[tuple[str, ...], dict[str, dict[str, Any]]]:
+    if raw is None:
+        return DEFAULT_EXTENSIONS, {}
+    if not isinstance(raw, dict):
+        check.fail(("markdown",), "markdown: expected `extensions:` and `extension_configs:`")
+        return DEFAULT_EXTENSIONS, {}
+    for unknown in set(raw) - {"extensions", "extension_configs"}:
+        check.warn(
+            ("markdown",),
+            f"markdown: unknown setting `{unknown}`",
+            "use extensions or extension_configs",
+        )
+    extensions = raw.get("extensions", list(DEFAULT_EXTENSIONS))
+    configs = raw.get("extension_configs") or {}
+    if not isinstance(extensions, list) or not all(isinstance(e, str) for e in extensions):
+        check.fail(("markdown",), "markdown.extensions: expected a list of extension names")
+        return DEFAULT_EXTENSIONS, {}
+    if not isinstance(configs, dict) or not all(isinstance(v, dict) for v in configs.values()):
+        check.fail(
+            ("markdown",), "markdown.extension_configs: expected a mapping of name -> settings"
+        )
+        configs = {}
+    try:
+        markdown.Markdown(extensions=extensions, extension_configs=configs)
+    except Exception as e:  # Python-Markdown raises many kinds for a bad extension name
+        check.fail(("markdown",), f"markdown: cannot load extensions: {e}", "check the names")
+        return DEFAULT_EXTENSIONS, {}
+    return tuple(extensions), {str(k): dict(v) for k, v in configs.items()}

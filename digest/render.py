@@ -1,0 +1,239 @@
+"""The frozen Site -> pages (path, bytes) through the theme's templates. Reads the model only."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+import jinja2
+
+from digest import __version__
+from digest.compose import DigestRenderer, compose_day
+from digest.i18n import Localizer
+from digest.model import Article, Day, Site, TopicGroup
+from digest.theme import Theme
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # file path inside the output folder
+    data: bytes
+    origin: str  # what produced it, for messages
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    count: int
+    previous_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class Month:
+    first: date
+    days: tuple[Day, ...]  # newest first
+
+    @property
+    def url(self) -> str:
+        return f"{self.first:%Y/%m}/"
+
+    @property
+    def story_count(self) -> int:
+        return sum(len(d.articles) for d in self.days)
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]  # newest first
+
+    @property
+    def url(self) -> str:
+        return f"{self.year}/"
+
+    @property
+    def story_count(self) -> int:
+        return sum(m.story_count for m in self.months)
+
+
+def pages(items: Sequence[T], per_page: int) -> list[Sequence[T]]:
+    return [items[i : i + per_page] for i in range(0, len(items), per_page)] or [items]
+
+
+def depth_root(url: str) -> str:
+    """The relative prefix from a page at `url` back to the site root ("" at the root)."""
+    return "../" * url.count("/")
+
+
+def relative_url(page_url: str, target: str) -> str:
+    """The shortest relative link from the page at `page_url` to the site path `target`.
+
+    Relative links work under any base_url path, in preview and from a file:// folder.
+    """
+    here = page_url.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    return "../" * (len(here) - common) + "/".join(there[common:]) or "./"
+
+
+def group_archive(days: Sequence[Day]) -> tuple[Year, ...]:
+    months: dict[date, list[Day]] = defaultdict(list)
+    for day in days:
+        months[day.date.replace(day=1)].append(day)
+    years: dict[int, list[Month]] = defaultdict(list)
+    for first in sorted(months, reverse=True):
+        years[first.year].append(Month(first, tuple(months[first])))
+    return tuple(Year(y, tuple(years[y])) for y in sorted(years, reverse=True))
+
+
+@jinja2.pass_context
+def _url(context: Any, path: str) -> str:
+    root = str(context["root"])
+    if root.startswith("/"):  # the 404 page links by absolute path
+        return root + path
+    return relative_url(str(context["page_url"]), path)
+
+
+class SiteRenderer:
+    def __init__(self, site: Site, theme: Theme) -> None:
+        self.site = site
+        self.theme = theme
+        self.config = site.config
+        self.local = Localizer(self.config.language, theme.words)
+        self.digest_html = DigestRenderer()
+        self.archive = group_archive(site.days)
+        env = theme.env
+        env.globals.update(
+            url=_url,
+            plural=self.local.plural,
+            t=theme.words,
+            site=self.config,
+            topics=site.topics,
+            archive=self.archive,
+            generator=f"digest {__version__}",
+        )
+        env.filters.update(
+            date_long=self.local.date_long,
+            date_full=self.local.date_full,
+            date_short=self.local.date_short,
+            month_year=self.local.month_year,
+            month=self.local.month,
+            weekday=self.local.weekday,
+            time=self.local.time,
+        )
+
+    def page(self, url: str, template: str, origin: str, **context: Any) -> Output:
+        root = depth_root(url)
+        context.setdefault("lang", self.config.language)
+        html = self.theme.render(
+            template,
+            {"root": root, "page_url": url, "canonical": self.config.absolute_url(url), **context},
+        )
+        return Output(url + "index.html", html.encode("utf-8"), origin)
+
+    def digest_for(self, day: Day, page_url: str, level: int) -> str:
+        text = compose_day(day, self.local, lambda path: relative_url(page_url, path), level=level)
+        return self.digest_html(text)
+
+    def all_pages(self) -> Iterator[Output]:
+        yield from self.home_pages()
+        for day in self.site.days:
+            yield self.day_page(day)
+            for article in day.articles:
+                yield self.article_page(article, day)
+        yield self.page("tags/", "topics.html", "topics index", title=self.theme.words["topics"])
+        for group in self.site.topics:
+            yield from self.topic_pages(group)
+        yield from self.archive_pages()
+        yield self.not_found_page()
+
+    def home_pages(self) -> Iterator[Output]:
+        chunks = pages(self.site.days, self.config.per_page)
+        for n, chunk in enumerate(chunks, start=1):
+            url = "" if n == 1 else f"page/{n}/"
+            entries = [(day, self.digest_for(day, url, 3)) for day in chunk]
+            pager = _pager(n, len(chunks), lambda k: "" if k == 1 else f"page/{k}/")
+            yield self.page(url, "home.html", f"home page {n}", days=entries, pager=pager, title="")
+
+    def day_page(self, day: Day) -> Output:
+        return self.page(
+            day.url,
+            "day.html",
+            f"day {day.date}",
+            day=day,
+            digest=self.digest_for(day, day.url, 2),
+            title=self.local.date_long(day.date),
+        )
+
+    def article_page(self, article: Article, day: Day) -> Output:
+        return self.page(
+            article.url,
+            "article.html",
+            article.path,
+            article=article,
+            day=day,
+            title=article.title,
+            lang=article.lang or self.config.language,
+        )
+
+    def topic_pages(self, group: TopicGroup) -> Iterator[Output]:
+        chunks = pages(group.articles, self.config.per_page)
+        base = group.topic.url
+        for n, chunk in enumerate(chunks, start=1):
+            url = base if n == 1 else f"{base}page/{n}/"
+            pager = _pager(n, len(chunks), lambda k: base if k == 1 else f"{base}page/{k}/")
+            yield self.page(
+                url,
+                "topic.html",
+                f"topic {group.topic.key} page {n}",
+                group=group,
+                articles=chunk,
+                pager=pager,
+                title=group.topic.name,
+            )
+
+    def archive_pages(self) -> Iterator[Output]:
+        yield self.page("archive/", "archive.html", "archive", title=self.theme.words["archive"])
+        for year in self.archive:
+            yield self.page(
+                year.url, "year.html", f"archive {year.year}", year=year, title=str(year.year)
+            )
+            for month in year.months:
+                yield self.page(
+                    month.url,
+                    "month.html",
+                    f"archive {month.first:%Y-%m}",
+                    month=month,
+                    title=self.local.month_year(month.first),
+                )
+
+    def not_found_page(self) -> Output:
+        # GitHub Pages serves 404.html at any depth, so its links are absolute paths.
+        html = self.theme.render(
+            "404.html",
+            {
+                "root": self.config.base_path,
+                "page_url": "404.html",
+                "canonical": self.config.absolute_url("404.html"),
+                "lang": self.config.language,
+                "title": self.theme.words["not_found_title"],
+            },
+        )
+        return Output("404.html", html.encode("utf-8"), "404 page")
+
+
+def _pager(n: int, count: int, url_of: Any) -> Pager:
+    return Pager(
+        number=n,
+        count=count,
+        previous_url=url_of(n - 1) if n > 1 else None,
+        next_url=url_of(n + 1) if n < count else None,
+    )
