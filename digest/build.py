@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     output_dir: Path | None = None
+    workers: int = 0  # processes for reading articles; 0 = one per core
     now: datetime | None = None  # the moment that decides what is future-dated
 
 
@@ -65,7 +67,9 @@ def build(
 
     paths = find_article_files(config.content_dir)
     entries: list[Entry] = []
-    for i, (_path, entry, problems) in enumerate(iter_entries(config, paths), start=1):
+    for i, (_path, entry, problems) in enumerate(
+        iter_entries(config, paths, options.workers or os.cpu_count() or 1), start=1
+    ):
         warnings.extend(problems)
         if entry is not None:
             entries.append(entry)

@@ -10,13 +10,23 @@ import markdown
 from digest.i18n import Localizer
 from digest.model import Day
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# Escaping only what can start markup inside one line keeps the digest fast to render:
+# every backslash escape costs Python-Markdown an inline pattern match.
+_INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]#])")
+_BLOCK_START = re.compile(r"^(?:([#+-])|(\d+)([.)]))")
 
 
 def md_escape(text: str) -> str:
-    """Text that Markdown shows exactly as written (HTML-special characters included)."""
+    """One line of text that Markdown shows exactly as written (HTML-special characters too)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    text = _INLINE_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _BLOCK_START.sub(_escape_block_start, text)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    if match.group(1):  # "# x", "- x", "+ x" would open a heading or a list
+        return "\\" + match.group(1)
+    return f"{match.group(2)}\\{match.group(3)}"  # "1. x" would open a numbered list
 
 
 def compose_day(
@@ -26,11 +36,13 @@ def compose_day(
     *,
     level: int = 2,
     anchors: bool = True,
+    classes: bool = True,
 ) -> str:
     """The day's digest as Markdown: a heading per topic, each story's headline, lede and time.
 
     `link` turns a site path (`2026/02/11/slug/`) into the URL to write: relative on pages,
-    absolute in exports. `anchors` adds `{#topic-key}` ids for jump links.
+    absolute in exports. `anchors` adds `{#topic-key}` ids for jump links; `classes` marks
+    the time line for styling. Exports turn both off to stay plain Markdown.
     """
     untagged = str(local.words["untagged"])
     also = str(local.words["also_in"])
@@ -39,6 +51,7 @@ def compose_day(
         topic = section.topic
         name = topic.name if topic else untagged
         anchor = f" {{#topic-{topic.key if topic else 'untagged'}}}" if anchors else ""
+        # (ids only where one day is on the page: several days would repeat them)
         out.append(f"{'#' * level} {md_escape(name)}{anchor}\n")
         for article in section.articles:
             out.append(f"{'#' * (level + 1)} [{md_escape(article.title)}]({link(article.url)})\n")
@@ -51,7 +64,7 @@ def compose_day(
             if others:
                 meta.append(f"{also}: " + ", ".join(others))
             if meta:
-                out.append(" · ".join(meta) + ("\n{: .story-meta }\n" if anchors else "\n"))
+                out.append(" · ".join(meta) + ("\n{: .story-meta }\n" if classes else "\n"))
     return "\n".join(out)
 
 

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 
 from digest.errors import ThemeError
 from digest.yamlload import YamlProblem, load_yaml
@@ -47,11 +47,17 @@ def load_words(folders: list[Path], language: str) -> dict[str, object]:
 
 
 class Localizer:
-    """Formats dates, times and counted nouns for one language."""
+    """Formats dates, times and counted nouns for one language.
+
+    Babel is slow per call and a site shows the same few hundred days thousands of times,
+    so each formatter is memoised per instance.
+    """
 
     def __init__(self, language: str, words: Mapping[str, object]) -> None:
         self.locale = babel_locale(language)
         self.words = words
+        for name in ("date_long", "date_full", "date_short", "month_year", "month", "weekday"):
+            setattr(self, name, cache(getattr(self, name)))
 
     def date_long(self, d: date) -> str:  # 11 лютого 2026 / 11 February 2026
         return format_date(d, "d MMMM y", locale=self.locale)
@@ -72,7 +78,7 @@ class Localizer:
         return format_date(d, "EEEE", locale=self.locale)
 
     def time(self, moment: datetime) -> str:
-        return format_time(moment, "HH:mm", locale=self.locale)
+        return f"{moment.hour:02d}:{moment.minute:02d}"  # 24-hour in every language we ship
 
     def plural(self, word: str, n: int) -> str:
         """`stories` with 5 -> "5 новин": picks the language's plural form from the words file."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -72,16 +73,28 @@ def depth_root(url: str) -> str:
 
 
 def relative_url(page_url: str, target: str) -> str:
-    """The shortest relative link from the page at `page_url` to the site path `target`.
+    """A relative link from the page at `page_url` to the site path `target`.
 
     Relative links work under any base_url path, in preview and from a file:// folder.
     """
-    here = page_url.split("/")[:-1]
-    there = target.split("/")
-    common = 0
-    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
-        common += 1
-    return "../" * (len(here) - common) + "/".join(there[common:]) or "./"
+    if target.startswith(page_url):  # the page's own children: the common case on day pages
+        return target[len(page_url) :] or "./"
+    return "../" * page_url.count("/") + target or "./"
+
+
+# Digests are rendered once with links rooted here, then rooted per page by _root_links.
+# A private-use character cannot come from user text next to href=" (titles are escaped).
+LINK_ROOT = "\ue000/"
+_HEADING = re.compile(r"<(/?)h([1-5])(?: id=\"[^\"]*\")?>")
+
+
+def _root_links(html: str, page_url: str) -> str:
+    html = html.replace(f'href="{LINK_ROOT}{page_url}', 'href="') if page_url else html
+    return html.replace(f'href="{LINK_ROOT}', 'href="' + depth_root(page_url))
+
+
+def _heading_down(html: str) -> str:
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}>", html)
 
 
 def group_archive(days: Sequence[Day]) -> tuple[Year, ...]:
@@ -139,37 +152,45 @@ class SiteRenderer:
         )
         return Output(url + "index.html", html.encode("utf-8"), origin)
 
-    def digest_for(self, day: Day, page_url: str, level: int) -> str:
-        text = compose_day(day, self.local, lambda path: relative_url(page_url, path), level=level)
+    def day_digest(self, day: Day) -> str:
+        """The day's digest as HTML, rendered once, its links rooted at LINK_ROOT."""
+        text = compose_day(day, self.local, lambda path: LINK_ROOT + path, level=2)
         return self.digest_html(text)
 
     def all_pages(self) -> Iterator[Output]:
-        yield from self.home_pages()
-        for day in self.site.days:
-            yield self.day_page(day)
-            for article in day.articles:
-                yield self.article_page(article, day)
+        # Days go in home-page order, so each digest is rendered once and used twice
+        # while only one home page's worth of them is held.
+        chunks = pages(self.site.days, self.config.per_page)
+        for n, chunk in enumerate(chunks, start=1):
+            digests = []
+            for day in chunk:
+                digest = self.day_digest(day)
+                digests.append((day, digest))
+                yield self.day_page(day, digest)
+                for article in day.articles:
+                    yield self.article_page(article, day)
+            yield self.home_page(n, len(chunks), digests)
         yield self.page("tags/", "topics.html", "topics index", title=self.theme.words["topics"])
         for group in self.site.topics:
             yield from self.topic_pages(group)
         yield from self.archive_pages()
         yield self.not_found_page()
 
-    def home_pages(self) -> Iterator[Output]:
-        chunks = pages(self.site.days, self.config.per_page)
-        for n, chunk in enumerate(chunks, start=1):
-            url = "" if n == 1 else f"page/{n}/"
-            entries = [(day, self.digest_for(day, url, 3)) for day in chunk]
-            pager = _pager(n, len(chunks), lambda k: "" if k == 1 else f"page/{k}/")
-            yield self.page(url, "home.html", f"home page {n}", days=entries, pager=pager, title="")
+    def home_page(self, n: int, count: int, digests: list[tuple[Day, str]]) -> Output:
+        url = "" if n == 1 else f"page/{n}/"
+        # On the home page each day is a section: its digest's headings go one level down
+        # and lose their ids, which several days would repeat.
+        entries = [(day, _heading_down(_root_links(html, url))) for day, html in digests]
+        pager = _pager(n, count, lambda k: "" if k == 1 else f"page/{k}/")
+        return self.page(url, "home.html", f"home page {n}", days=entries, pager=pager, title="")
 
-    def day_page(self, day: Day) -> Output:
+    def day_page(self, day: Day, digest: str) -> Output:
         return self.page(
             day.url,
             "day.html",
             f"day {day.date}",
             day=day,
-            digest=self.digest_for(day, day.url, 2),
+            digest=_root_links(digest, day.url),
             title=self.local.date_long(day.date),
         )
 

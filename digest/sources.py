@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import multiprocessing
 import re
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +18,7 @@ import nh3
 from digest.config import Config
 from digest.dates import parse_date
 from digest.errors import Problem, SourceError
+from digest.slugs import slugify
 from digest.yamlload import YamlProblem, load_yaml
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -84,9 +87,13 @@ class ArticleReader:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.tz = config.tz
+        ext_configs = dict(config.markdown_extension_configs)
+        if "toc" in config.markdown_extensions:
+            # Heading ids from Cyrillic headings: transliterated, not dropped to "_1".
+            ext_configs["toc"] = {"slugify": _heading_id, **ext_configs.get("toc", {})}
         self.md = markdown.Markdown(
             extensions=list(config.markdown_extensions),
-            extension_configs=config.markdown_extension_configs,
+            extension_configs=ext_configs,
             output_format="html",
         )
 
@@ -256,6 +263,10 @@ class ArticleReader:
         return entry, problems
 
 
+def _heading_id(value: str, separator: str) -> str:
+    return slugify(value, fallback_prefix="h")
+
+
 def sanitize(fragment: str) -> str:
     """Keep formatting, drop scripts, event handlers, javascript: URLs and frames."""
     return str(nh3.clean(fragment, attributes=ALLOWED_ATTRIBUTES, link_rel=None))
@@ -415,15 +426,39 @@ def _shorten(text: str) -> str:
     return cut.rstrip(",;:—– ") + "…"
 
 
-def iter_entries(
-    config: Config, paths: list[Path]
-) -> Iterator[tuple[Path, Entry | None, list[Problem]]]:
-    """Read each path; a file that cannot be used yields None and its problem."""
-    reader = ArticleReader(config)
-    for path in paths:
-        try:
-            entry, problems = reader.read(path)
-        except SourceError as e:
-            yield path, None, [e.problem]
-        else:
-            yield path, entry, problems
+ReadResult = tuple[Path, Entry | None, list[Problem]]
+PARALLEL_MIN_FILES = 300  # below this, starting worker processes costs more than it saves
+_worker_reader: ArticleReader | None = None
+
+
+def read_file(reader: ArticleReader, path: Path) -> ReadResult:
+    """Read one path; a file that cannot be used gives None and its problem."""
+    try:
+        entry, problems = reader.read(path)
+    except SourceError as e:
+        return path, None, [e.problem]
+    return path, entry, problems
+
+
+def _start_worker(config: Config) -> None:
+    global _worker_reader
+    _worker_reader = ArticleReader(config)
+
+
+def _read_in_worker(path: Path) -> ReadResult:
+    assert _worker_reader is not None
+    return read_file(_worker_reader, path)
+
+
+def iter_entries(config: Config, paths: list[Path], workers: int = 1) -> Iterator[ReadResult]:
+    """Read each path, in order; Markdown is CPU-bound, so large sites use worker processes."""
+    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
+        reader = ArticleReader(config)
+        for path in paths:
+            yield read_file(reader, path)
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(
+        workers, context, initializer=_start_worker, initargs=(config,)
+    ) as pool:
+        yield from pool.map(_read_in_worker, paths, chunksize=64)

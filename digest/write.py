@@ -42,12 +42,11 @@ def check_output_dir(config: Config) -> None:
 
 def safe_relative(rel: str) -> PurePosixPath:
     """A site path as a relative path with no way out: no .., no absolute part, no NUL."""
-    path = PurePosixPath(rel)
-    if "\x00" in rel or path.is_absolute() or not path.parts:
+    if "\x00" in rel or "\\" in rel or rel.startswith("/") or not rel:
         raise OutputError(f"refusing to write {rel!r}: not a relative path inside the output")
-    if any(part in ("..", ".", "") for part in path.parts):
+    if any(part in ("..", ".", "") for part in rel.split("/")):
         raise OutputError(f"refusing to write {rel!r}: it would leave the output folder")
-    return path
+    return PurePosixPath(rel)
 
 
 class SiteWriter:

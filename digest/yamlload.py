@@ -53,6 +53,10 @@ def load_yaml(
         return loader.construct_document(node), lines
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        # A construct left open is found only at the end of the block: point at its start.
+        last_line = (text.count(b"\n") if isinstance(text, bytes) else text.count("\n")) - 1
+        if e.context_mark is not None and mark is not None and mark.line >= last_line:
+            mark = e.context_mark
         line = mark.line + 1 if mark is not None else None
         raise YamlProblem(_describe(e), line) from None
     except yaml.YAMLError as e:

@@ -1,0 +1,32 @@
+"""The built wheel carries the default theme, so `pip install .` gives a working digest."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_wheel_contains_the_default_theme(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    wheel = next(tmp_path.glob("digest-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in (
+        "digest/themes/default/templates/base.html",
+        "digest/themes/default/templates/day.html",
+        "digest/themes/default/static/style.css",
+        "digest/themes/default/i18n/uk.yaml",
+        "digest/themes/default/i18n/en.yaml",
+        "digest/py.typed",
+    ):
+        assert needed in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "digest = digest.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
