@@ -47,6 +47,9 @@ class Config:
     markdown_extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     markdown_extension_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw_html: bool = False
+    feed_limit: int = 20
+    feed_per_day: bool = False
+    search: bool = True
 
     @property
     def base_path(self) -> str:
@@ -75,6 +78,8 @@ KNOWN_KEYS = (
     "topics",
     "markdown",
     "raw_html",
+    "feeds",
+    "search",
 )
 TOPIC_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -190,6 +195,11 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
     if not isinstance(raw_html, bool):
         check.fail(("raw_html",), f"raw_html: expected true or false, got {raw_html!r}")
         raw_html = False
+    feed_limit, feed_per_day = _feeds(check, raw.get("feeds"))
+    search = raw.get("search", True)
+    if not isinstance(search, bool):
+        check.fail(("search",), f"search: expected true or false, got {search!r}")
+        search = True
     topics = _topics(check, raw.get("topics"))
     extensions, ext_configs = _markdown(check, raw.get("markdown"))
 
@@ -210,6 +220,9 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
         markdown_extensions=extensions,
         markdown_extension_configs=ext_configs,
         raw_html=raw_html,
+        feed_limit=feed_limit,
+        feed_per_day=feed_per_day,
+        search=search,
     )
     return config, check.warnings
 
@@ -230,6 +243,27 @@ def _base_url(check: _Checker, value: str) -> str:
     if parts.query or parts.fragment:
         check.fail(("base_url",), "base_url: must not carry a ?query or #fragment")
     return value if value.endswith("/") else value + "/"
+
+
+def _feeds(check: _Checker, raw: Any) -> tuple[int, bool]:
+    if raw is None:
+        return Config.feed_limit, Config.feed_per_day
+    if not isinstance(raw, dict):
+        check.fail(("feeds",), "feeds: expected `limit:` and `per_day:`")
+        return Config.feed_limit, Config.feed_per_day
+    for unknown in set(raw) - {"limit", "per_day"}:
+        check.warn(("feeds",), f"feeds: unknown setting `{unknown}`", "use limit or per_day")
+    limit = raw.get("limit", Config.feed_limit)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        check.fail(
+            ("feeds", "limit"), f"feeds.limit: expected a whole number of at least 1, got {limit!r}"
+        )
+        limit = Config.feed_limit
+    per_day = raw.get("per_day", False)
+    if not isinstance(per_day, bool):
+        check.fail(("feeds", "per_day"), f"feeds.per_day: expected true or false, got {per_day!r}")
+        per_day = False
+    return limit, per_day
 
 
 def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:

@@ -6,13 +6,26 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import jinja2
 
 from digest import __version__
 from digest.compose import DigestRenderer, compose_day
+from digest.feeds import (
+    SitemapEntry,
+    atom,
+    day_json,
+    day_markdown,
+    json_feed,
+    newest,
+    robots_txt,
+    rss,
+    site_feed,
+    sitemaps,
+    topic_feed,
+)
 from digest.i18n import Localizer
 from digest.model import Article, Day, Site, TopicGroup
 from digest.theme import Theme
@@ -123,6 +136,7 @@ class SiteRenderer:
         self.local = Localizer(self.config.language, theme.words)
         self.digest_html = DigestRenderer()
         self.archive = group_archive(site.days)
+        self.sitemap: list[SitemapEntry] = []  # every HTML page but 404, as it is rendered
         env = theme.env
         env.globals.update(
             url=_url,
@@ -143,9 +157,12 @@ class SiteRenderer:
             time=self.local.time,
         )
 
-    def page(self, url: str, template: str, origin: str, **context: Any) -> Output:
+    def page(
+        self, url: str, template: str, origin: str, updated: datetime | None = None, **context: Any
+    ) -> Output:
         root = depth_root(url)
         context.setdefault("lang", self.config.language)
+        self.sitemap.append(SitemapEntry(url, updated))
         html = self.theme.render(
             template,
             {"root": root, "page_url": url, "canonical": self.config.absolute_url(url), **context},
@@ -167,6 +184,7 @@ class SiteRenderer:
                 digest = self.day_digest(day)
                 digests.append((day, digest))
                 yield self.day_page(day, digest)
+                yield from self.day_exports(day)
                 for article in day.articles:
                     yield self.article_page(article, day)
             yield self.home_page(n, len(chunks), digests)
@@ -175,6 +193,29 @@ class SiteRenderer:
             yield from self.topic_pages(group)
         yield from self.archive_pages()
         yield self.not_found_page()
+        yield from self.feed_files()
+        # The sitemap lists the pages rendered above, so it comes last.
+        for path, data in sitemaps(self.sitemap, self.config):
+            yield Output(path, data, "sitemap")
+        yield Output("robots.txt", robots_txt(self.config), "robots.txt")
+
+    def feed_files(self) -> Iterator[Output]:
+        config = self.config
+        feed = site_feed(self.site, self.local, self.digest_html)
+        yield Output("feed.xml", atom(feed, config), "Atom feed")
+        yield Output("rss.xml", rss(feed, config, "rss.xml"), "RSS feed")
+        yield Output("feed.json", json_feed(feed, config, "feed.json"), "JSON feed")
+        for group in self.site.topics:
+            topic = topic_feed(self.site, group.topic.key)
+            yield Output(topic.self_path, atom(topic, config), f"topic feed {group.topic.key}")
+
+    def day_exports(self, day: Day) -> Iterator[Output]:
+        """The day's digest as Markdown and JSON, for newsletters."""
+        text = day_markdown(day, self.config, self.local)
+        yield Output(day.url + "digest.md", text.encode("utf-8"), f"day export {day.date}")
+        yield Output(
+            day.url + "digest.json", day_json(day, self.config, self.local), f"day json {day.date}"
+        )
 
     def home_page(self, n: int, count: int, digests: list[tuple[Day, str]]) -> Output:
         url = "" if n == 1 else f"page/{n}/"
@@ -182,13 +223,17 @@ class SiteRenderer:
         # and lose their ids, which several days would repeat.
         entries = [(day, _heading_down(_root_links(html, url))) for day, html in digests]
         pager = _pager(n, count, lambda k: "" if k == 1 else f"page/{k}/")
-        return self.page(url, "home.html", f"home page {n}", days=entries, pager=pager, title="")
+        updated = newest(a for day, _ in digests for a in day.articles)
+        return self.page(
+            url, "home.html", f"home page {n}", updated, days=entries, pager=pager, title=""
+        )
 
     def day_page(self, day: Day, digest: str) -> Output:
         return self.page(
             day.url,
             "day.html",
             f"day {day.date}",
+            updated=newest(day.articles),
             day=day,
             digest=_root_links(digest, day.url),
             title=self.local.date_long(day.date),
@@ -199,6 +244,7 @@ class SiteRenderer:
             article.url,
             "article.html",
             article.path,
+            article.moment,
             article=article,
             day=day,
             title=article.title,
@@ -215,6 +261,7 @@ class SiteRenderer:
                 url,
                 "topic.html",
                 f"topic {group.topic.key} page {n}",
+                newest(chunk),
                 group=group,
                 articles=chunk,
                 pager=pager,
