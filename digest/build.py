@@ -14,6 +14,7 @@ from digest.errors import Problem
 from digest.group import Selection, build_site
 from digest.model import Site
 from digest.render import SiteRenderer
+from digest.search import search_index
 from digest.sources import Entry, find_article_files, iter_entries
 from digest.theme import Theme
 from digest.write import SiteWriter, check_output_dir
@@ -94,6 +95,11 @@ def build(
     for rel, source in theme.static_files():
         writer.write(rel, source.read_bytes(), str(source))
     writer.write(".nojekyll", b"", "GitHub Pages marker")
+    if config.search:  # Pagefind reads the written pages, so search comes after them
+        files, problems = search_index(config.output_dir, config, writer.changed > 0)
+        warnings.extend(problems)
+        for rel, data in files:
+            writer.write(rel, data, "search index")
     removed = writer.finish()
     return BuildResult(
         site=site,

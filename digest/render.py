@@ -27,6 +27,7 @@ from digest.feeds import (
     topic_feed,
 )
 from digest.i18n import Localizer
+from digest.metadata import day_collection, news_article, og_locale
 from digest.model import Article, Day, Site, TopicGroup
 from digest.theme import Theme
 
@@ -137,6 +138,7 @@ class SiteRenderer:
         self.digest_html = DigestRenderer()
         self.archive = group_archive(site.days)
         self.sitemap: list[SitemapEntry] = []  # every HTML page but 404, as it is rendered
+        self.og_locale = og_locale(self.config.language)
         env = theme.env
         env.globals.update(
             url=_url,
@@ -160,14 +162,24 @@ class SiteRenderer:
     def page(
         self, url: str, template: str, origin: str, updated: datetime | None = None, **context: Any
     ) -> Output:
-        root = depth_root(url)
-        context.setdefault("lang", self.config.language)
         self.sitemap.append(SitemapEntry(url, updated))
-        html = self.theme.render(
-            template,
-            {"root": root, "page_url": url, "canonical": self.config.absolute_url(url), **context},
-        )
+        html = self.theme.render(template, self.context(url, depth_root(url), context))
         return Output(url + "index.html", html.encode("utf-8"), origin)
+
+    def context(self, url: str, root: str, context: dict[str, Any]) -> dict[str, Any]:
+        """What every template gets, with page-specific values from `context` winning."""
+        return {
+            "root": root,
+            "page_url": url,
+            "canonical": self.config.absolute_url(url),
+            "lang": self.config.language,
+            "description": self.config.description or self.config.title,
+            "og_type": "website",
+            "og_locale": self.og_locale,
+            "jsonld": None,
+            "topic_feed": None,
+            **context,
+        }
 
     def day_digest(self, day: Day) -> str:
         """The day's digest as HTML, rendered once, its links rooted at LINK_ROOT."""
@@ -192,6 +204,10 @@ class SiteRenderer:
         for group in self.site.topics:
             yield from self.topic_pages(group)
         yield from self.archive_pages()
+        if self.config.search:
+            yield self.page(
+                "search/", "search.html", "search page", title=self.theme.words["search"]
+            )
         yield self.not_found_page()
         yield from self.feed_files()
         # The sitemap lists the pages rendered above, so it comes last.
@@ -234,6 +250,7 @@ class SiteRenderer:
             "day.html",
             f"day {day.date}",
             updated=newest(day.articles),
+            jsonld=day_collection(day, self.config, self.local),
             day=day,
             digest=_root_links(digest, day.url),
             title=self.local.date_long(day.date),
@@ -245,6 +262,9 @@ class SiteRenderer:
             "article.html",
             article.path,
             article.moment,
+            description=article.summary or article.title,
+            og_type="article",
+            jsonld=news_article(article, day, self.config),
             article=article,
             day=day,
             title=article.title,
@@ -262,6 +282,7 @@ class SiteRenderer:
                 "topic.html",
                 f"topic {group.topic.key} page {n}",
                 newest(chunk),
+                topic_feed=base + "feed.xml",
                 group=group,
                 articles=chunk,
                 pager=pager,
@@ -285,15 +306,9 @@ class SiteRenderer:
 
     def not_found_page(self) -> Output:
         # GitHub Pages serves 404.html at any depth, so its links are absolute paths.
+        title = self.theme.words["not_found_title"]
         html = self.theme.render(
-            "404.html",
-            {
-                "root": self.config.base_path,
-                "page_url": "404.html",
-                "canonical": self.config.absolute_url("404.html"),
-                "lang": self.config.language,
-                "title": self.theme.words["not_found_title"],
-            },
+            "404.html", self.context("404.html", self.config.base_path, {"title": title})
         )
         return Output("404.html", html.encode("utf-8"), "404 page")
 
