@@ -103,3 +103,29 @@ def build_command(
     if strict and result.warnings:
         click.echo(f"--strict: {len(result.warnings)} warnings count as errors.", err=True)
         sys.exit(1)
+
+
+@main.command("export")
+@click.argument("day")
+@click.option("-s", "--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=".", show_default=True, help="Folder holding site.yaml.")
+@click.option("--json", "as_json", is_flag=True, help="Print the day as JSON instead of Markdown.")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated in the future.")
+def export_command(site_dir: Path, day: str, as_json: bool, drafts: bool, future: bool) -> None:
+    """Print DAY's digest (YYYY-MM-DD, or `latest`) as Markdown with absolute links,
+    ready to paste into a newsletter. The build also writes it to /YYYY/MM/DD/digest.md."""
+    from digest.export import export_day
+
+    try:
+        text, warnings = export_day(site_dir, day, as_json=as_json, drafts=drafts, future=future)
+    except ConfigError as e:
+        for problem in e.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+    except DigestError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(text, nl=False)
