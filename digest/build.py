@@ -15,7 +15,7 @@ from digest.group import Selection, build_site
 from digest.model import Site
 from digest.render import SiteRenderer
 from digest.search import search_index
-from digest.sources import Entry, find_article_files, iter_entries
+from digest.sources import Entry, find_articles, iter_entries
 from digest.theme import Theme
 from digest.write import SiteWriter, check_output_dir
 
@@ -66,7 +66,8 @@ def build(
     check_output_dir(config)
     theme = Theme(config)
 
-    paths = find_article_files(config.content_dir)
+    paths, problems = find_articles(config.content_dir)
+    warnings.extend(problems)
     entries: list[Entry] = []
     for i, (_path, entry, problems) in enumerate(
         iter_entries(config, paths, options.workers or os.cpu_count() or 1), start=1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -50,6 +51,9 @@ class Config:
     feed_limit: int = 20
     feed_per_day: bool = False
     search: bool = True
+    encoding_fallback: str = ""  # e.g. cp1251: how to read files that are not UTF-8
+    max_article_kb: int = 2048  # larger articles are skipped with a warning
+    render_timeout: float = 5.0  # seconds of Markdown per article before giving up
 
     @property
     def base_path(self) -> str:
@@ -80,6 +84,9 @@ KNOWN_KEYS = (
     "raw_html",
     "feeds",
     "search",
+    "encoding_fallback",
+    "max_article_kb",
+    "render_timeout",
 )
 TOPIC_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -200,6 +207,38 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
     if not isinstance(search, bool):
         check.fail(("search",), f"search: expected true or false, got {search!r}")
         search = True
+    encoding_fallback = check.string(raw, "encoding_fallback", "")
+    if encoding_fallback:
+        try:
+            codecs.lookup(encoding_fallback)
+        except LookupError:
+            check.fail(
+                ("encoding_fallback",),
+                f"encoding_fallback: unknown encoding `{encoding_fallback}`",
+                "use a Python codec name like cp1251 or koi8-u",
+            )
+            encoding_fallback = ""
+    max_article_kb = raw.get("max_article_kb", Config.max_article_kb)
+    if (
+        isinstance(max_article_kb, bool)
+        or not isinstance(max_article_kb, int)
+        or max_article_kb < 1
+    ):
+        check.fail(
+            ("max_article_kb",),
+            f"max_article_kb: expected a whole number of KB, got {max_article_kb!r}",
+        )
+        max_article_kb = Config.max_article_kb
+    render_timeout = raw.get("render_timeout", Config.render_timeout)
+    if (
+        isinstance(render_timeout, bool)
+        or not isinstance(render_timeout, int | float)
+        or render_timeout <= 0
+    ):
+        check.fail(
+            ("render_timeout",), f"render_timeout: expected seconds above 0, got {render_timeout!r}"
+        )
+        render_timeout = Config.render_timeout
     topics = _topics(check, raw.get("topics"))
     extensions, ext_configs = _markdown(check, raw.get("markdown"))
 
@@ -223,6 +262,9 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
         feed_limit=feed_limit,
         feed_per_day=feed_per_day,
         search=search,
+        encoding_fallback=encoding_fallback,
+        max_article_kb=max_article_kb,
+        render_timeout=float(render_timeout),
     )
     return config, check.warnings
 

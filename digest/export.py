@@ -11,17 +11,15 @@ from digest.feeds import day_json, day_markdown
 from digest.group import Selection, build_site
 from digest.i18n import Localizer
 from digest.model import Site
-from digest.sources import find_article_files, iter_entries
+from digest.sources import find_articles, iter_entries
 from digest.theme import Theme
 
 
 def read_site(config: Config, selection: Selection, workers: int = 1) -> tuple[Site, list[Problem]]:
     """Read every article under content_dir and group them into the site model."""
-    warnings: list[Problem] = []
+    paths, warnings = find_articles(config.content_dir)
     entries = []
-    for _path, entry, problems in iter_entries(
-        config, find_article_files(config.content_dir), workers
-    ):
+    for _path, entry, problems in iter_entries(config, paths, workers):
         warnings.extend(problems)
         if entry is not None:
             entries.append(entry)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import multiprocessing
+import os
 import re
+import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +27,7 @@ from digest.yamlload import YamlProblem, load_yaml
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 PLAIN_SUFFIXES = (".txt",)
+ARTICLE_SUFFIXES = MARKDOWN_SUFFIXES + PLAIN_SUFFIXES
 SUMMARY_CHARS = 300
 MAX_SUBHEADING = 80
 _WIRE_FIRST_LINE = re.compile(r"^[ \t]*date[ \t]+(\S+)[ \t]*(.*?)\s*$")
@@ -70,15 +75,50 @@ class Entry:
     text: str  # plain words for keyword rules: title, summary, body
 
 
-def find_article_files(content_dir: Path) -> list[Path]:
-    """Every article file under content_dir, nested folders included, in a stable order."""
-    found = []
-    for path in content_dir.rglob("*"):
-        if path.suffix.lower() in MARKDOWN_SUFFIXES + PLAIN_SUFFIXES and path.is_file():
-            if any(part.startswith(".") for part in path.relative_to(content_dir).parts):
+def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Every article file under content_dir, nested folders included, in a stable order.
+
+    Hidden files and folders are skipped. Symlinks are not followed out of content_dir:
+    a link that resolves outside it is named in a warning and left alone.
+    """
+    root = content_dir.resolve()
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for folder, dirs, files in os.walk(content_dir, followlinks=False):
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in list(dirs):
+            if (base / name).is_symlink():
+                dirs.remove(name)  # walked through its real place, or refused below
+                if not _inside(base / name, root):
+                    problems.append(_outside_link(base / name, content_dir))
+        for name in sorted(files):
+            path = base / name
+            if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
                 continue
-            found.append(path)
-    return sorted(found)
+            if path.is_symlink() and not _inside(path, root):
+                problems.append(_outside_link(path, content_dir))
+                continue
+            if path.is_file():
+                found.append(path)
+    return sorted(found), problems
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
+def _outside_link(path: Path, content_dir: Path) -> Problem:
+    shown = _shown_path(path, content_dir.parent.resolve())
+    return Problem(
+        shown,
+        None,
+        "symlink points outside the content folder; not followed",
+        "copy the file into content/ instead",
+    )
 
 
 class ArticleReader:
@@ -87,11 +127,15 @@ class ArticleReader:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.tz = config.tz
+        self.md = self._new_markdown()
+
+    def _new_markdown(self) -> markdown.Markdown:
+        config = self.config
         ext_configs = dict(config.markdown_extension_configs)
         if "toc" in config.markdown_extensions:
             # Heading ids from Cyrillic headings: transliterated, not dropped to "_1".
             ext_configs["toc"] = {"slugify": _heading_id, **ext_configs.get("toc", {})}
-        self.md = markdown.Markdown(
+        return markdown.Markdown(
             extensions=list(config.markdown_extensions),
             extension_configs=ext_configs,
             output_format="html",
@@ -104,7 +148,17 @@ class ArticleReader:
             data = path.read_bytes()
         except OSError as e:
             raise SourceError(Problem(shown, None, f"cannot read: {e.strerror}")) from e
-        text = _decode(data, shown)
+        limit = self.config.max_article_kb * 1024
+        if len(data) > limit:
+            raise SourceError(
+                Problem(
+                    shown,
+                    None,
+                    f"article is {_size(len(data))}, over the {_size(limit)} limit; skipped",
+                    "split it, or raise max_article_kb in site.yaml",
+                )
+            )
+        text = _decode(data, shown, self.config.encoding_fallback)
         if not text.strip():
             raise SourceError(
                 Problem(shown, 1, "file is empty", "write an article or delete the file")
@@ -263,6 +317,36 @@ class ArticleReader:
         return entry, problems
 
 
+class RenderTimeout(Exception):
+    """Raised inside a Markdown conversion that ran past render_timeout."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds` with RenderTimeout.
+
+    Python-Markdown is pure Python, so a timer signal can stop it between bytecodes. Signals
+    reach only the main thread: elsewhere (a preview server's build thread) the size cap is
+    the only bound.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _heading_id(value: str, separator: str) -> str:
     return slugify(value, fallback_prefix="h")
 
@@ -279,19 +363,25 @@ def _shown_path(path: Path, site_dir: Path) -> str:
         return str(path)
 
 
-def _decode(data: bytes, shown: str) -> str:
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.0f} KB"
+
+
+def _decode(data: bytes, shown: str, fallback: str = "") -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise SourceError(
-            Problem(
-                shown,
-                line,
-                f"not UTF-8 text (byte 0x{data[e.start]:02x})",
-                "save the file as UTF-8",
-            )
-        ) from None
+        if not fallback:
+            line = data[: e.start].count(b"\n") + 1
+            raise SourceError(
+                Problem(
+                    shown,
+                    line,
+                    f"not UTF-8 text (byte 0x{data[e.start]:02x})",
+                    "save the file as UTF-8, or set encoding_fallback: cp1251 in site.yaml",
+                )
+            ) from None
+        text = data.decode(fallback, errors="replace")
     if "\x00" in text:
         raise SourceError(
             Problem(shown, None, "contains NUL bytes: not a text file", "remove or re-save it")

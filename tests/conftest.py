@@ -23,6 +23,7 @@ title: Тестовий дайджест
 base_url: https://example.github.io/news/
 language: uk
 timezone: Europe/Kyiv
+search: false
 topics:
   diplomacy:
     name: Дипломатія

@@ -64,7 +64,7 @@ def test_unknown_setting_is_a_warning_with_a_suggestion(make_site: MakeSite) -> 
     result = run_cli("build", "-s", str(site))
     assert result.exit_code == 0
     assert (
-        "warning: site.yaml:12: unknown setting `per_pag` — did you mean `per_page`?"
+        "warning: site.yaml:13: unknown setting `per_pag` — did you mean `per_page`?"
         in result.stderr
     )
 

@@ -79,9 +79,7 @@ def test_topic_feeds_and_json_feed(news_site: Path) -> None:
 
 def test_feed_limit_and_per_day_items(make_site: MakeSite) -> None:
     files = {f"content/{d}.md": md(f"День {d}", f"2026-02-{d:02d} 10:00") for d in range(1, 6)}
-    site = make_site(
-        files, config=BASIC_CONFIG + "feeds: {limit: 4, per_day: true}\nsearch: false\n"
-    )
+    site = make_site(files, config=BASIC_CONFIG + "feeds: {limit: 4, per_day: true}\n")
     build_at_now(site)
     parsed = feedparser.parse(read(site, "feed.xml"))
     assert not parsed.bozo
@@ -221,7 +219,10 @@ def test_missing_search_binary_is_a_warning_and_the_build_goes_on(
     from digest import search
 
     monkeypatch.setattr(search, "find_pagefind", lambda: None)
-    site = make_site({"content/a.txt": "date 2026-02-11 Новина\n\nТекст.\n"})
+    site = make_site(
+        {"content/a.txt": "date 2026-02-11 Новина\n\nТекст.\n"},
+        config=BASIC_CONFIG.replace("search: false", "search: true"),
+    )
     result = build_at_now(site)
     assert [str(w) for w in result.warnings] == [
         "site.yaml: search: the Pagefind binary is missing, so the site has no search index "
@@ -231,11 +232,14 @@ def test_missing_search_binary_is_a_warning_and_the_build_goes_on(
 
 
 def test_search_index_is_built_and_search_can_be_turned_off(make_site: MakeSite) -> None:
-    site = make_site({"content/a.txt": "date 2026-02-11 Новина\n\nТекст.\n"})
+    site = make_site(
+        {"content/a.txt": "date 2026-02-11 Новина\n\nТекст.\n"},
+        config=BASIC_CONFIG.replace("search: false", "search: true"),
+    )
     build_at_now(site)
     assert (site / "_site/pagefind/pagefind.js").is_file()
     assert (site / "_site/search/index.html").is_file()
-    (site / "site.yaml").write_text(BASIC_CONFIG + "search: false\n", encoding="utf-8")
+    (site / "site.yaml").write_text(BASIC_CONFIG, encoding="utf-8")
     build_at_now(site)
     assert not (site / "_site/pagefind").exists()
     assert not (site / "_site/search").exists()

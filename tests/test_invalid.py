@@ -54,7 +54,8 @@ CASES = {
     "empty": ("\n  \n", "content/x.md:1: file is empty — write an article or delete the file"),
     "not-utf8": (
         "---\ntitle: Привіт\n---\n".encode("cp1251"),
-        "content/x.md:2: not UTF-8 text (byte 0xcf) — save the file as UTF-8",
+        "content/x.md:2: not UTF-8 text (byte 0xcf) — save the file as UTF-8, "
+        "or set encoding_fallback: cp1251 in site.yaml",
     ),
 }
 

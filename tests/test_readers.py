@@ -9,7 +9,7 @@ import pytest
 
 from digest.config import load_config
 from digest.errors import SourceError
-from digest.sources import ArticleReader, Entry, find_article_files, is_subheading
+from digest.sources import ArticleReader, Entry, find_articles, is_subheading
 from tests.conftest import MakeSite
 
 WIRE = (
@@ -191,9 +191,7 @@ def test_hidden_folders_and_other_files_are_not_articles(make_site: MakeSite) ->
             "content/deep/er/b.txt": WIRE,
         }
     )
-    names = [
-        p.relative_to(site / "content").as_posix() for p in find_article_files(site / "content")
-    ]
+    names = [p.relative_to(site / "content").as_posix() for p in find_articles(site / "content")[0]]
     assert names == ["a.md", "deep/er/b.txt"]
 
 
