@@ -15,6 +15,7 @@ import markdown
 from babel import Locale, UnknownLocaleError
 
 from digest.errors import ConfigError, Problem
+from digest.theme_options import ThemeOptions, read_theme_options
 from digest.yamlload import YamlProblem, load_yaml
 
 CONFIG_NAME = "site.yaml"
@@ -54,6 +55,7 @@ class Config:
     encoding_fallback: str = ""  # e.g. cp1251: how to read files that are not UTF-8
     max_article_kb: int = 2048  # larger articles are skipped with a warning
     render_timeout: float = 5.0  # seconds of Markdown per article before giving up
+    theme_options: ThemeOptions = field(default_factory=ThemeOptions)  # accent, logo, links
 
     @property
     def base_path(self) -> str:
@@ -87,6 +89,7 @@ KNOWN_KEYS = (
     "encoding_fallback",
     "max_article_kb",
     "render_timeout",
+    "theme_options",
 )
 TOPIC_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -239,6 +242,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
             ("render_timeout",), f"render_timeout: expected seconds above 0, got {render_timeout!r}"
         )
         render_timeout = Config.render_timeout
+    theme_options = read_theme_options(check, raw.get("theme_options"), site_dir, theme)
     topics = _topics(check, raw.get("topics"))
     extensions, ext_configs = _markdown(check, raw.get("markdown"))
 
@@ -265,6 +269,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
         encoding_fallback=encoding_fallback,
         max_article_kb=max_article_kb,
         render_timeout=float(render_timeout),
+        theme_options=theme_options,
     )
     return config, check.warnings
 

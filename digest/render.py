@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import jinja2
 
 from digest import __version__
+from digest.calendar_view import Calendars
 from digest.compose import DigestRenderer, compose_day
 from digest.feeds import (
     SitemapEntry,
@@ -147,6 +148,7 @@ class SiteRenderer:
             site=self.config,
             topics=site.topics,
             archive=self.archive,
+            calendar=Calendars(site.days, self.local.locale),
             generator=f"digest {__version__}",
         )
         env.filters.update(
