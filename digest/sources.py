@@ -288,7 +288,19 @@ class ArticleReader:
         draft = meta.get("draft") is True or meta.get("published") is False
         self.md.reset()
         try:
-            body_html = self.md.convert(body)
+            with time_limit(self.config.render_timeout):
+                body_html = self.md.convert(body)
+        except RenderTimeout:
+            self.md = self._new_markdown()  # interrupted mid-way: start from a clean converter
+            raise SourceError(
+                Problem(
+                    shown,
+                    body_line,
+                    f"Markdown took longer than {self.config.render_timeout:g} s; "
+                    "gave up on this article",
+                    "look for thousands of unmatched [ or very deep nesting, or raise render_timeout",
+                )
+            ) from None
         except Exception as e:  # Python-Markdown and extensions can raise anything
             raise SourceError(
                 Problem(shown, body_line, f"Markdown could not be rendered: {e}")
