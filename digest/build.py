@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from digest.check import escaping_link_problems
 from digest.config import load_config
 from digest.errors import Problem
 from digest.group import Selection, build_site
@@ -81,6 +82,8 @@ def build(
     now = options.now or datetime.now(config.tz)
     site, problems = build_site(entries, config, Selection(now, options.drafts, options.future))
     warnings.extend(problems)
+    for article in site.articles:  # links like /css/x.css break a site served under /news/
+        warnings.extend(escaping_link_problems(article.path, article.body_html, config.base_path))
 
     # Render every page before writing any, so a theme error leaves the previous site as it was.
     outputs = []

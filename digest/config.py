@@ -56,6 +56,7 @@ class Config:
     max_article_kb: int = 2048  # larger articles are skipped with a warning
     render_timeout: float = 5.0  # seconds of Markdown per article before giving up
     theme_options: ThemeOptions = field(default_factory=ThemeOptions)  # accent, logo, links
+    cname: str = ""  # custom domain for GitHub Pages, written to CNAME by digest deploy
 
     @property
     def base_path(self) -> str:
@@ -90,6 +91,7 @@ KNOWN_KEYS = (
     "max_article_kb",
     "render_timeout",
     "theme_options",
+    "cname",
 )
 TOPIC_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -245,6 +247,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
     theme_options = read_theme_options(check, raw.get("theme_options"), site_dir, theme)
     topics = _topics(check, raw.get("topics"))
     extensions, ext_configs = _markdown(check, raw.get("markdown"))
+    cname = check.string(raw, "cname", "").strip()
 
     if check.problems:
         raise ConfigError(check.problems)
@@ -270,6 +273,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
         max_article_kb=max_article_kb,
         render_timeout=float(render_timeout),
         theme_options=theme_options,
+        cname=cname,
     )
     return config, check.warnings
 
