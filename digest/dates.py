@@ -44,6 +44,27 @@ def parse_date(value: object, tz: tzinfo) -> tuple[datetime, bool]:
     return moment.astimezone(tz), True
 
 
+_LENIENT = re.compile(
+    r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})(?:[T ]+(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?"
+    r"(?P<junk>.*?)\s*(?P<tz>Z|UTC|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def parse_date_leniently(value: object, tz: tzinfo) -> tuple[datetime, bool, str]:
+    """Read a date the strict parser refused when its parts are all there, as Jekyll does
+    with `2023-01-29 18:30:22 2023 -0800`; also return the text that was ignored.
+    Raises the strict parser's ValueError when even this finds no date."""
+    text = str(value).strip()
+    match = _LENIENT.match(text)
+    if not match or not match.group("junk").strip():
+        return (*parse_date(value, tz), "")
+    cleaned = " ".join(
+        p for p in (match.group("date"), match.group("time"), match.group("tz")) if p
+    )
+    moment, has_time = parse_date(cleaned, tz)
+    return moment, has_time, match.group("junk").strip()
+
+
 def _offset(text: str, whole: str) -> tzinfo:
     if text in ("Z", "z", "UTC"):
         return UTC

@@ -20,7 +20,7 @@ import markdown
 import nh3
 
 from digest.config import Config
-from digest.dates import parse_date
+from digest.dates import parse_date, parse_date_leniently
 from digest.errors import Problem, SourceError
 from digest.slugs import slugify
 from digest.yamlload import YamlProblem, load_yaml
@@ -262,11 +262,21 @@ class ArticleReader:
                 )
         if "date" in meta and meta["date"] is not None:
             try:
-                moment, has_time = parse_date(meta["date"], self.tz)
+                moment, has_time, ignored = parse_date_leniently(meta["date"], self.tz)
             except ValueError as e:
                 raise SourceError(
                     Problem(shown, line_of("date"), f"date: {e}", "fix the date")
                 ) from None
+            if ignored:
+                problems.append(
+                    Problem(
+                        shown,
+                        line_of("date"),
+                        f'date: ignored "{ignored}" in "{meta["date"]}"; '
+                        f"read it as {moment.isoformat()}",
+                        "fix the date",
+                    )
+                )
         else:
             named = _FILENAME_DATE.match(path.name)
             if not named:
@@ -298,7 +308,8 @@ class ArticleReader:
                     body_line,
                     f"Markdown took longer than {self.config.render_timeout:g} s; "
                     "gave up on this article",
-                    "look for thousands of unmatched [ or very deep nesting, or raise render_timeout",
+                    "look for thousands of unmatched [ or very deep nesting, "
+                    "or raise render_timeout",
                 )
             ) from None
         except Exception as e:  # Python-Markdown and extensions can raise anything

@@ -92,3 +92,18 @@ def test_missing_title_falls_back_with_a_warning(make_site: MakeSite) -> None:
         "content/h.md:1: no title; using the first heading — add title: to the front matter",
         "content/n.md:1: no title; using the file name — add title: to the front matter",
     ]
+
+
+def test_jekyll_date_with_stray_text_is_read_with_a_warning(make_site: MakeSite) -> None:
+    # A real Jekyll post (jekyll/jekyll _posts) carries this date; Jekyll reads it, so do we.
+    site = make_site(
+        {
+            "content/j.md": "---\ntitle: 'Jekyll 3.9.3 Released'\ndate: 2023-01-29 18:30:22 2023 -0800\n---\nx\n"
+        }
+    )
+    result = build_at_now(site)
+    assert [str(w) for w in result.warnings] == [
+        'content/j.md:3: date: ignored "2023" in "2023-01-29 18:30:22 2023 -0800"; '
+        "read it as 2023-01-30T04:30:22+02:00 — fix the date"
+    ]
+    assert [a.day.isoformat() for a in result.site.articles] == ["2023-01-30"]
