@@ -98,7 +98,8 @@ def test_jekyll_date_with_stray_text_is_read_with_a_warning(make_site: MakeSite)
     # A real Jekyll post (jekyll/jekyll _posts) carries this date; Jekyll reads it, so do we.
     site = make_site(
         {
-            "content/j.md": "---\ntitle: 'Jekyll 3.9.3 Released'\ndate: 2023-01-29 18:30:22 2023 -0800\n---\nx\n"
+            "content/j.md": "---\ntitle: 'Jekyll 3.9.3 Released'\n"
+            "date: 2023-01-29 18:30:22 2023 -0800\n---\nx\n"
         }
     )
     result = build_at_now(site)
