@@ -69,14 +69,33 @@ def main() -> None:
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) if there is any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option(
+    "--watch", is_flag=True, help="Keep running: rebuild whenever a source changes (Ctrl+C ends)."
+)
+@click.option("--poll", is_flag=True, help="With --watch: poll for changes instead of inotify.")
 def build_command(
-    site_dir: Path, output_dir: Path | None, drafts: bool, future: bool, strict: bool, quiet: bool
+    site_dir: Path,
+    output_dir: Path | None,
+    drafts: bool,
+    future: bool,
+    strict: bool,
+    quiet: bool,
+    watch: bool = False,
+    poll: bool = False,
 ) -> None:
     """Build the site into the output folder.
 
     Articles that cannot be read are skipped with a warning naming the file and line;
     the rest are published. Exit status: 0 built, 1 failed (or warnings with --strict).
+    With --watch it rebuilds on every change to content/, themes/ or site.yaml, for
+    serving the output with another server (`digest serve` does both).
     """
+    if watch:
+        from digest.watch import TerminalReporter, watch_and_build
+
+        options = BuildOptions(drafts=drafts, future=future, output_dir=output_dir)
+        reporter = TerminalReporter(site_dir, quiet=quiet, serving=False)
+        sys.exit(watch_and_build(site_dir, options, reporter, poll=poll))
     progress = _Progress(quiet)
     try:
         result = build(
@@ -129,3 +148,54 @@ def export_command(site_dir: Path, day: str, as_json: bool, drafts: bool, future
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(text, nl=False)
+
+
+@main.command("serve")
+@click.option(
+    "-s",
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder holding site.yaml.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 = any free."
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("--no-reload", is_flag=True, help="Rebuild on change but do not reload tabs.")
+@click.option("--poll", is_flag=True, help="Poll for changes instead of using inotify.")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated in the future.")
+def serve_command(
+    site_dir: Path,
+    host: str,
+    port: int,
+    open_browser: bool,
+    no_reload: bool,
+    poll: bool,
+    drafts: bool,
+    future: bool,
+) -> None:
+    """Build the site, serve it at http://127.0.0.1:8000/ under base_url's path, and
+    rebuild and reload open tabs whenever content/, themes/ or site.yaml change.
+
+    A failed build keeps the last good one served and shows the problem (file, line,
+    message) in the terminal and over the page. Ctrl+C stops it.
+    """
+    from digest.serve import run_serve
+
+    options = BuildOptions(drafts=drafts, future=future)
+    sys.exit(
+        run_serve(
+            site_dir,
+            options,
+            host=host,
+            port=port,
+            open_browser=open_browser,
+            reload=not no_reload,
+            poll=poll,
+        )
+    )
