@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -126,8 +127,15 @@ def build_command(
 
 @main.command("export")
 @click.argument("day")
-@click.option("-s", "--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=".", show_default=True, help="Folder holding site.yaml.")
+@click.option(
+    "-s",
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder holding site.yaml.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the day as JSON instead of Markdown.")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
@@ -199,3 +207,168 @@ def serve_command(
             poll=poll,
         )
     )
+
+
+# Publishing: check, deploy, new (digest/check.py, deploy.py, scaffold.py hold the logic).
+_site_dir_option = click.option(
+    "-s",
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder holding site.yaml.",
+)
+
+
+def _abort(error: DigestError) -> NoReturn:
+    problems = error.problems if isinstance(error, ConfigError) else [error]
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    sys.exit(1)
+
+
+@main.command("check")
+@_site_dir_option
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Check this folder instead of site.yaml's output_dir.",
+)
+@click.option("--base-url", help="Check as served at this URL or path (default: base_url).")
+@click.option("--external", is_flag=True, help="Also list external links (never fetched).")
+def check_command(
+    site_dir: Path, output_dir: Path | None, base_url: str | None, external: bool
+) -> None:
+    """Check the built site offline, as served under base_url's path: every internal link
+    and #anchor resolves to a file of the output, every asset exists, every page can be
+    reached from the home page. Prints `page: broken link -> target` lines.
+
+    Exit status: 0 clean, 1 on any problem.
+    """
+    from digest.check import check_built_site
+
+    try:
+        report = check_built_site(site_dir, output_dir, base_url)
+    except DigestError as e:
+        _abort(e)
+    for finding in report.findings:
+        click.echo(str(finding))
+    if external:
+        click.echo(f"External links ({len(report.external)}, not fetched):")
+        for line in report.external_lines():
+            click.echo(f"  {line}")
+    click.echo(report.summary())
+    sys.exit(1 if report.findings else 0)
+
+
+@main.command("deploy")
+@_site_dir_option
+@click.option(
+    "-o",
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build into (and deploy) this folder instead of site.yaml's output_dir.",
+)
+@click.option("-b", "--branch", default="gh-pages", show_default=True, help="Branch to commit to.")
+@click.option("-r", "--remote", default="origin", show_default=True, help="Remote to push to.")
+@click.option("-m", "--message", default="", help="Commit message for the deploy.")
+@click.option("--no-build", is_flag=True, help="Deploy the output folder as it is.")
+@click.option("--force", is_flag=True, help="Deploy even with uncommitted changes in content/.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def deploy_command(
+    site_dir: Path,
+    output_dir: Path | None,
+    branch: str,
+    remote: str,
+    message: str,
+    no_build: bool,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Build the site and publish it: commit the output to the gh-pages branch of the
+    site's git repository (with .nojekyll, and CNAME from site.yaml's `cname`) and push
+    it to the remote. Your branch, index and working tree are left as they are.
+
+    Set GitHub Pages to deploy from the gh-pages branch. Exit status: 0 deployed, 1 not.
+    """
+    from digest.deploy import DeployOptions, deploy
+
+    options = DeployOptions(
+        branch=branch,
+        remote=remote,
+        message=message,
+        build=not no_build,
+        force=force,
+        output_dir=output_dir,
+    )
+    try:
+        result = deploy(site_dir, options)
+    except DigestError as e:
+        _abort(e)
+    if result.build is not None:
+        for warning in result.build.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if not quiet:
+            click.echo(f"Built {result.build.summary()}")
+    if not quiet:
+        click.echo(result.summary())
+
+
+@main.group("new")
+def new_group() -> None:
+    """Start a new site, or a new article in this one."""
+
+
+@new_group.command("site")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="News digest", show_default=True, help="The site's title.")
+@click.option(
+    "--base-url",
+    help="Where it will be published, e.g. https://USER.github.io/REPO/ (editable later).",
+)
+@click.option(
+    "--schedule",
+    default="0 * * * *",
+    show_default=True,
+    help='When the workflow rebuilds, as cron in UTC ("off" for never).',
+)
+def new_site_command(directory: Path, title: str, base_url: str | None, schedule: str) -> None:
+    """Create a ready site in DIRECTORY: site.yaml with comments, example articles in both
+    formats, .gitignore, and a GitHub Actions workflow that builds, keeps the build cache
+    and publishes with GitHub Pages on every push, on demand and on a schedule."""
+    from digest.scaffold import new_site
+
+    try:
+        made = new_site(directory, title=title, base_url=base_url, schedule=schedule)
+    except DigestError as e:
+        _abort(e)
+    click.echo(f"Created a digest site in {directory}:")
+    for rel in made.files:
+        click.echo(f"  {rel.as_posix()}")
+    if base_url is None:
+        click.echo("Set base_url in site.yaml to the address the site will have.")
+    if not made.requirement_known:
+        click.echo("Say in requirements.txt where GitHub Actions installs digest from.")
+
+
+@new_group.command("article")
+@click.argument("title")
+@_site_dir_option
+@click.option("--tags", default="", help="Comma-separated tags: --tags economy,energy.")
+@click.option("--plain", is_flag=True, help="Write a plain wire story (.txt), not Markdown.")
+def new_article_command(site_dir: Path, title: str, tags: str, plain: bool) -> None:
+    """Write a new article dated now in content/YYYY/MM/ and print its path."""
+    from digest.scaffold import new_article, parse_tags
+
+    try:
+        path = new_article(site_dir, title, tags=parse_tags(tags), plain=plain)
+    except DigestError as e:
+        _abort(e)
+    try:
+        click.echo(path.relative_to(Path.cwd()))
+    except ValueError:
+        click.echo(path)
