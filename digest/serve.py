@@ -82,7 +82,7 @@ def locate(out_dir: Path, base_path: str, raw_path: str) -> Found | Redirect | R
     if "\\" in path or any(ord(c) < 32 or ord(c) == 127 for c in path):
         return Refused(400, "the path holds a backslash or a control character")
     base = _normal_base(base_path)
-    if path == "/" or path == base[:-1]:
+    if path != base and path in ("/", base[:-1]):
         return Redirect(quote(base))
     if not path.startswith(base):
         return Refused(404, f"outside the site, which is under {base}")
@@ -608,6 +608,7 @@ class Preview:
         self._threads: list[threading.Thread] = []
         self._server: PreviewServer | None = None
         self._watcher: Watcher | None = None
+        self._stopped = False
 
     @property
     def server(self) -> PreviewServer:
@@ -649,7 +650,7 @@ class Preview:
         return watching(self._watcher, self.site_dir.resolve())
 
     def _serve_in_thread(self) -> None:
-        self._start_thread(self.server.serve_forever, "digest-serve")
+        self._start_thread(lambda: self.server.serve_forever(poll_interval=0.1), "digest-serve")
 
     def _start_thread(self, target: Any, name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -680,6 +681,9 @@ class Preview:
         self.reporter.built(outcome)
 
     def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         self.live.close()
         if self._watcher is not None:
             self._watcher.stop()
