@@ -136,20 +136,8 @@ def deploy(site_dir: Path, options: DeployOptions | None = None) -> DeployResult
         extra["CNAME"] = cname.encode() + b"\n"
     tree, files = _write_tree(git, config.output_dir, extra)
     parent = _parent(git, options.branch, options.remote, remote_tip)
-    created = parent is None or git.out("rev-parse", f"{parent}^{{tree}}") != tree
-    if created:
-        message = options.message or _default_message(git, config)
-        args = ["commit-tree", tree, "-m", message]
-        if parent:
-            args += ["-p", parent]
-        commit = git.out(*args)
-        local = git.commit_of(f"refs/heads/{options.branch}")
-        git.run("update-ref", f"refs/heads/{options.branch}", commit, local or "0" * len(commit))
-    else:
-        assert parent is not None
-        commit = parent
-        if git.commit_of(f"refs/heads/{options.branch}") != commit:
-            git.run("update-ref", f"refs/heads/{options.branch}", commit)
+    message = options.message or _default_message(git, config)
+    commit, created = _commit(git, options.branch, tree, parent, message)
     pushed = remote_tip != commit
     if pushed:
         ref = f"refs/heads/{options.branch}"
@@ -298,6 +286,21 @@ def _parent(git: _Git, branch: str, remote: str, remote_tip: str | None) -> str 
         f"the local {branch} and {remote}/{branch} have both moved on — if {remote} has the "
         f"deploys you want to keep, delete the local one (`git branch -D {branch}`) and run again"
     )
+
+
+def _commit(
+    git: _Git, branch: str, tree: str, parent: str | None, message: str
+) -> tuple[str, bool]:
+    """Point branch at a commit of tree on top of parent; no new commit if nothing changed."""
+    if parent is not None and git.out("rev-parse", f"{parent}^{{tree}}") == tree:
+        commit, created = parent, False
+    else:
+        args = ["commit-tree", tree, "-m", message, *(["-p", parent] if parent else [])]
+        commit, created = git.out(*args), True
+    local = git.commit_of(f"refs/heads/{branch}")
+    if local != commit:  # the old value guards against a concurrent change of the branch
+        git.run("update-ref", f"refs/heads/{branch}", commit, local or "0" * len(commit))
+    return commit, created
 
 
 def _default_message(git: _Git, config: Config) -> str:
