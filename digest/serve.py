@@ -7,6 +7,7 @@ import errno
 import ipaddress
 import json
 import mimetypes
+import secrets
 import shutil
 import socket
 import sys
@@ -42,6 +43,7 @@ LIVE_PREFIX = "/__digest__/"  # the reload endpoint and script; never part of th
 MAX_PATH = 2048  # characters in a request path, as sent
 MAX_NAME = 255  # bytes in one path component, as most file systems allow
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+MISSING = "no such file in the site"
 
 
 # Which file a URL means ----------------------------------------------------------------
@@ -99,17 +101,17 @@ def locate(out_dir: Path, base_path: str, raw_path: str) -> Found | Redirect | R
     root = out_dir.resolve()
     target = _inside(root, root.joinpath(*parts))
     if target is None:
-        return Refused(404, "not found")
+        return Refused(404, MISSING)
     if target.is_dir():
         if not wants_folder:
             return Redirect(quote(base + "/".join(parts) + "/"))
         target = _inside(root, target / "index.html")
         if target is None:
-            return Refused(404, "not found")
+            return Refused(404, MISSING)
     elif wants_folder:
-        return Refused(404, "not found")
+        return Refused(404, MISSING)
     if not target.is_file():
-        return Refused(404, "not found")
+        return Refused(404, MISSING)
     return Found(target)
 
 
@@ -190,7 +192,7 @@ class LiveState:
     """Shared between the rebuild thread (publishes) and request threads (read, wait)."""
 
     def __init__(self) -> None:
-        self._epoch = f"{threading.get_native_id():x}{id(self):x}"
+        self._epoch = secrets.token_hex(4)  # new on every start, so open tabs reload
         self._changed = threading.Condition()
         self._site_number = 0
         self._snapshot = Snapshot(0, self._site(), False, ())
@@ -468,7 +470,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return
         snapshot = server.live.current()  # before reading: a page is never newer than its label
         found = locate(server.out_dir, server.base_path, raw)
-        if isinstance(found, Refused) and found.status == 404 and not server.live.wait_idle(0):
+        if isinstance(found, Refused) and found.reason == MISSING and not server.live.wait_idle(0):
             server.live.wait_idle(10.0)  # mid-rebuild: ask again once the build is done
             snapshot = server.live.current()
             found = locate(server.out_dir, server.base_path, raw)

@@ -380,7 +380,7 @@ class Reporter(Protocol):
 def describe_changes(changes: frozenset[Change], site_dir: Path) -> str:
     """'content/a.md changed', 'site.yaml and 3 more changed', for one terminal line."""
     if not changes:
-        return "start"
+        return "first build"
     shown = sorted({_shown(c.path, site_dir) for c in changes})
     kinds = {c.kind for c in changes}
     text = shown[0] if len(shown) == 1 else f"{shown[0]} and {len(shown) - 1} more"

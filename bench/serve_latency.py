@@ -1,0 +1,175 @@
+"""Edit-to-reload latency of `digest serve`: save an article, time until the tab has it.
+
+    .venv/bin/python bench/serve_latency.py [SITE] [--edits 10] [--browser] [--no-search]
+
+Copies SITE (default: this repository's example site) to a temporary folder, starts the
+preview there on a free port and edits one article N times. For each edit it prints:
+
+    event   save -> the reload event reaches a listening tab (what the server controls)
+    page    save -> the rebuilt page, fetched as the reloading tab would
+    build   how long build() itself took, from the preview's own report
+    browser save -> the new text is on screen in Chromium (with --browser)
+
+and the median of each. `--no-search` sets `search: false` in the copy, to show what the
+Pagefind index costs per edit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import shutil
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from digest.build import BuildOptions  # noqa: E402
+from digest.serve import LIVE_PREFIX, Preview  # noqa: E402
+from digest.watch import Outcome  # noqa: E402
+
+
+class Timings:
+    """Records the preview's rebuilds (the reporter) and the reload events a tab would get."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[Outcome] = []
+        self.events: list[tuple[float, str]] = []  # (arrival, site version)
+        self.arrived = threading.Condition()
+
+    def built(self, outcome: Outcome) -> None:
+        self.outcomes.append(outcome)
+
+    def notice(self, text: str) -> None:
+        print(text, file=sys.stderr)
+
+    def listen(self, port: int) -> None:
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(f"GET {LIVE_PREFIX}events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        buffer = b""
+        while chunk := sock.recv(65536):
+            buffer += chunk
+            while b"\n\n" in buffer:
+                message, buffer = buffer.split(b"\n\n", 1)
+                for line in message.split(b"\n"):
+                    if line.startswith(b"data: "):
+                        site = json.loads(line[6:])["site"]
+                        with self.arrived:
+                            self.events.append((time.perf_counter(), site))
+                            self.arrived.notify_all()
+
+    def first_new_site(self, since: int, site: str, timeout: float = 120.0) -> float:
+        """When the first event after events[since] with a site other than `site` came."""
+
+        def new() -> list[tuple[float, str]]:
+            return [e for e in self.events[since:] if e[1] != site]
+
+        with self.arrived:
+            if not self.arrived.wait_for(new, timeout):
+                raise TimeoutError("no reload event")
+            return new()[0][0]
+
+
+def fetch(port: int, path: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request("GET", path)
+    body = conn.getresponse().read().decode("utf-8", "replace")
+    conn.close()
+    return body
+
+
+def copy_site(site: Path, into: Path, search: bool) -> Path:
+    target = into / "site"
+    target.mkdir()
+    config = (site / "site.yaml").read_text(encoding="utf-8")
+    if not search:
+        config += "\nsearch: false\n"
+    (target / "site.yaml").write_text(config, encoding="utf-8")
+    for folder in ("content", "themes"):
+        if (site / folder).is_dir():
+            shutil.copytree(site / folder, target / folder)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", nargs="?", type=Path, default=ROOT)
+    parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--browser", action="store_true", help="also time Chromium")
+    parser.add_argument("--no-search", action="store_true", help="set search: false")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="digest-latency-") as tmp:
+        site = copy_site(args.site.resolve(), Path(tmp), search=not args.no_search)
+        timings = Timings()
+        started = time.perf_counter()
+        with Preview(site, BuildOptions(), reporter=timings, port=0) as preview:
+            first = timings.outcomes[0]
+            assert first.result is not None, first.problems
+            print(f"first build: {first.result.summary()} ({time.perf_counter() - started:.2f} s)")
+            story = first.result.site.articles[0]  # the newest: what an editor works on
+            source = site / story.path
+            rel = story.path
+            page_path = preview.server.base_path + story.url
+            threading.Thread(
+                target=timings.listen, args=(preview.server.port,), daemon=True
+            ).start()
+            while not timings.events:
+                time.sleep(0.01)
+
+            tab = None
+            if args.browser:
+                from playwright.sync_api import sync_playwright
+
+                from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+                playwright = sync_playwright().start()
+                chromium = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+                )
+                tab = chromium.new_page()
+                tab.goto(preview.url + story.url)
+
+            rows = []
+            original = source.read_text(encoding="utf-8")
+            print(f"editing {rel} -> {page_path}")
+            print("  edit   event ms   page ms  build ms  browser ms")
+            for n in range(1, args.edits + 1):
+                marker = f"Latency marker {n} {time.time_ns()}."
+                site_before = timings.events[-1][1]
+                events_before = len(timings.events)
+                builds_before = len(timings.outcomes)
+                saved = time.perf_counter()
+                source.write_text(f"{original}\n\n{marker}\n", encoding="utf-8")
+                event_at = timings.first_new_site(events_before, site_before)
+                body = fetch(preview.server.port, page_path)
+                page_at = time.perf_counter()
+                assert marker in body, "the page after the reload event lacks the edit"
+                browser_ms = float("nan")
+                if tab is not None:
+                    tab.get_by_text(marker).wait_for(timeout=120_000)
+                    browser_ms = (time.perf_counter() - saved) * 1000
+                build_ms = sum(o.seconds for o in timings.outcomes[builds_before:]) * 1000
+                row = ((event_at - saved) * 1000, (page_at - saved) * 1000, build_ms, browser_ms)
+                rows.append(row)
+                print(f"  {n:4d} {row[0]:9.0f} {row[1]:9.0f} {row[2]:9.0f} {row[3]:11.0f}")
+                time.sleep(0.3)  # let the tab settle, as between real saves
+            medians = [statistics.median(col) for col in zip(*rows, strict=True)]
+            print(
+                "median {:9.0f} {:9.0f} {:9.0f} {:11.0f}".format(*medians)
+                + f"   ({len(first.result.site.articles)} articles)"
+            )
+            if tab is not None:
+                chromium.close()
+                playwright.stop()
+
+
+if __name__ == "__main__":
+    main()
