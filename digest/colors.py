@@ -60,10 +60,14 @@ def contrast(a: RGB, b: RGB) -> float:
 
 
 def mix(a: RGB, b: RGB, share_of_a: float) -> RGB:
-    r1, g1, b1 = a
-    r2, g2, b2 = b
+    """`share_of_a` of `a` and the rest of `b`, rounded to whole channels as CSS will."""
     t = share_of_a
-    return (r1 * t + r2 * (1 - t), g1 * t + g2 * (1 - t), b1 * t + b2 * (1 - t))
+    return _whole(tuple(x * t + y * (1 - t) for x, y in zip(a, b, strict=True)))
+
+
+def _whole(color: tuple[float, ...]) -> RGB:
+    r, g, b = (float(round(min(255.0, max(0.0, c)))) for c in color)
+    return (r, g, b)
 
 
 def readable(color: RGB, background: RGB, minimum: float = TEXT_CONTRAST) -> RGB:
@@ -74,7 +78,7 @@ def readable(color: RGB, background: RGB, minimum: float = TEXT_CONTRAST) -> RGB
     shade = color
     while contrast(shade, background) < minimum and light != target:
         light = max(light - 0.01, 0.0) if target == 0 else min(light + 0.01, 1.0)
-        shade = tuple(c * 255 for c in colorsys.hls_to_rgb(hue, light, saturation))  # type: ignore[assignment]
+        shade = _whole(tuple(c * 255 for c in colorsys.hls_to_rgb(hue, light, saturation)))
     return shade
 
 

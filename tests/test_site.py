@@ -172,7 +172,7 @@ def test_every_page_links_stay_under_the_base_path(make_site: MakeSite) -> None:
     for page in out.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         for link in re.findall(r'(?:href|src)="([^"]+)"', html):
-            if link.startswith(("https://", "#")):
+            if link.startswith(("https://", "#", "data:")):
                 continue
             if page.name == "404.html":
                 assert link.startswith("/news/"), (page, link)
