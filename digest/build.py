@@ -2,23 +2,50 @@
 
 from __future__ import annotations
 
+import html
+import multiprocessing
+import multiprocessing.connection
 import os
+import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from digest.cache import (
+    CACHE_DIR,
+    BuildCache,
+    Generation,
+    ReadOutcome,
+    Record,
+    can_fork,
+    files_fingerprint,
+    fingerprint,
+    published,
+)
 from digest.check import escaping_link_problems
-from digest.config import load_config
-from digest.errors import Problem
+from digest.config import Config, load_config
+from digest.errors import DigestError, Problem
 from digest.group import Selection, build_site
 from digest.model import Site
-from digest.render import SiteRenderer
+from digest.render import Output, Page, SiteRenderer
 from digest.search import search_index
-from digest.sources import Entry, find_articles, iter_entries
+from digest.sources import find_articles
 from digest.theme import Theme
-from digest.write import SiteWriter, check_output_dir
+from digest.write import (
+    MANIFEST,
+    Placed,
+    SiteWriter,
+    check_output_dir,
+    output_matches,
+    read_manifest,
+    staging_folder,
+)
+
+# Below this many pages to render, starting processes costs more than it saves.
+PARALLEL_MIN_PAGES = 400
 
 
 @dataclass(frozen=True)
@@ -26,25 +53,37 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     output_dir: Path | None = None
-    workers: int = 0  # processes for reading articles; 0 = one per core
+    workers: int = 0  # processes for reading and rendering; 0 = one per core
     now: datetime | None = None  # the moment that decides what is future-dated
+    cache_dir: Path | None = None  # default: .digest-cache beside site.yaml
 
 
 @dataclass
 class BuildResult:
-    site: Site
+    model: Site | Callable[[], Site]  # the site, or how to load it: a build that finds
+    # nothing to do does not unpickle the model unless asked
     warnings: list[Problem] = field(default_factory=list)
     pages: int = 0
     files: int = 0
-    changed: int = 0
+    changed: int = 0  # files whose bytes differ from the previous build's
     removed: int = 0
     seconds: float = 0.0
+    parsed: int = 0  # articles read and parsed (the rest came from the cache)
+    rendered: int = 0  # pages made (the rest were unchanged and kept)
+
+    counts: tuple[int, int, int, int] = (0, 0, 0, 0)  # articles, days, topics, untagged
+
+    @property
+    def site(self) -> Site:
+        if not isinstance(self.model, Site):
+            self.model = self.model()
+        return self.model
 
     def summary(self) -> str:
-        s = self.site
+        articles, days, topics, untagged = self.counts
         return (
-            f"{len(s.articles)} articles, {len(s.days)} days, {len(s.topics)} topics, "
-            f"{len(s.untagged)} untagged, {self.pages} pages, {len(self.warnings)} warnings "
+            f"{articles} articles, {days} days, {topics} topics, "
+            f"{untagged} untagged, {self.pages} pages, {len(self.warnings)} warnings "
             f"in {self.seconds:.2f} s"
         )
 
@@ -56,61 +95,284 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
+@dataclass(frozen=True)
+class Staged:
+    """What a post-write step gets: the new site complete in `folder`, not yet live; the
+    previous one still in `live`."""
+
+    folder: Path
+    live: Path
+    config: Config
+    pages_changed: bool
+
+
+# Steps that read the written site and add files to it (a search index), run after every
+# page is in the staging folder and before it is swapped in. Each returns the files to add
+# (path in the site, bytes) and its warnings.
+PostWriteStep = Callable[[Staged], tuple[list[tuple[str, bytes]], list[Problem]]]
+
+
+def search_step(staged: Staged) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+    if not staged.config.search:
+        return [], []
+    # With no page changed, the live site's index is still the right one.
+    folder = staged.folder if staged.pages_changed else staged.live
+    return search_index(folder, staged.config, staged.pages_changed)
+
+
+POST_WRITE_STEPS: list[tuple[str, PostWriteStep]] = [("search index", search_step)]
+
+
 def build(
     site_dir: Path, options: BuildOptions | None = None, progress: Progress = _no_progress
 ) -> BuildResult:
     """Build the site in site_dir. Raises DigestError subclasses for whole-build failures;
-    problems with single articles come back as warnings and those articles are skipped."""
+    problems with single articles come back as warnings and those articles are skipped.
+
+    Unchanged articles come from the cache, unchanged pages are kept, and the new output
+    replaces the old one in one step only when it is complete."""
     options = options or BuildOptions()
     started = time.perf_counter()
     config, warnings = load_config(site_dir, options.output_dir)
     check_output_dir(config)
     theme = Theme(config)
+    workers = options.workers or os.cpu_count() or 1
+    selection = Selection(options.now or datetime.now(config.tz), options.drafts, options.future)
 
-    paths, problems = find_articles(config.content_dir)
-    warnings.extend(problems)
-    entries: list[Entry] = []
-    for i, (_path, entry, problems) in enumerate(
-        iter_entries(config, paths, options.workers or os.cpu_count() or 1), start=1
-    ):
+    with BuildCache(options.cache_dir or config.site_dir / CACHE_DIR) as cache:
+        paths, problems = find_articles(config.content_dir)
         warnings.extend(problems)
-        if entry is not None:
-            entries.append(entry)
-        if i % 500 == 0 or i == len(paths):
-            progress("read", i, len(paths))
+        read = cache.read_entries(config, paths, workers, progress)
+        warnings.extend(read.problems)
+        model_key = cache.model_key(config, selection, read)
+        cached = cache.load_model(model_key, config)
+        links = _escaping_links(read, selection, config)
 
-    now = options.now or datetime.now(config.tz)
-    site, problems = build_site(entries, config, Selection(now, options.drafts, options.future))
-    warnings.extend(problems)
-    for article in site.articles:  # links like /css/x.css break a site served under /news/
-        warnings.extend(escaping_link_problems(article.path, article.body_html, config.base_path))
+        # Everything the output is made from: if the output folder still holds exactly what
+        # a build from the same inputs wrote, there is nothing to do.
+        build_key = fingerprint(model_key, files_fingerprint(theme.folders))
+        writer = SiteWriter(config.output_dir, staging_folder(config.output_dir, cache.folder))
+        last = cache.generation(config.output_dir)
+        if (
+            cached is not None
+            and last is not None
+            and last.build_key == build_key
+            and set(last.records) == writer.previous
+            and output_matches(config.output_dir, {k: r[1:] for k, r in last.records.items()})
+        ):
+            return BuildResult(
+                model=cached[0],
+                warnings=[*warnings, *cached[1], *links],
+                pages=last.pages,
+                files=len(last.records),
+                seconds=time.perf_counter() - started,
+                counts=last.counts,
+            )
 
-    # Render every page before writing any, so a theme error leaves the previous site as it was.
-    outputs = []
-    for output in SiteRenderer(site, theme).all_pages():
-        outputs.append(output)
-        if len(outputs) % 1000 == 0:
-            progress("render", len(outputs), 0)
+        if cached is not None:
+            site, problems = cached[0](), cached[1]
+        else:
+            site, problems = build_site(cache.entries(read), config, selection)
+            cache.store_model(model_key, site, problems)
+        warnings += problems + links
+        counts = (len(site.articles), len(site.days), len(site.topics), len(site.untagged))
+        renderer = SiteRenderer(site, theme, cache.bodies(read), model_key)
+        writer.open()
+        before = last.records if last is not None else {}
+        records: dict[str, Record] = {}
+        todo: list[tuple[str, Page]] = []
+        pages = 0
+        for item in renderer.all_pages():
+            pages += 1
+            if isinstance(item, Output):
+                placed = writer.write(item.path, item.data, item.origin)
+                records[placed.path] = (None, *placed.record)
+                continue
+            old = before.get(item.path)
+            if old is not None and old[0] == item.fingerprint:
+                kept = writer.keep(item.path, item.origin, old[1:])
+                if kept is not None:
+                    records[kept.path] = (item.fingerprint, *kept.record)
+                    continue
+            todo.append((writer.claim(item.path, item.origin), item))
+        for page, placed in render_pages(todo, writer, workers, progress):
+            records[placed.path] = (page.fingerprint, *placed.record)
 
-    writer = SiteWriter(config.output_dir)
-    config.output_dir.mkdir(parents=True, exist_ok=True)
-    for output in outputs:
-        writer.write(output.path, output.data, output.origin)
-    for rel, source in theme.static_files():
-        writer.write(rel, source.read_bytes(), str(source))
-    writer.write(".nojekyll", b"", "GitHub Pages marker")
-    if config.search:  # Pagefind reads the written pages, so search comes after them
-        files, problems = search_index(config.output_dir, config, writer.changed > 0)
-        warnings.extend(problems)
-        for rel, data in files:
-            writer.write(rel, data, "search index")
-    removed = writer.finish()
+        for rel, source in theme.static_files():
+            placed = writer.write(rel, source.read_bytes(), str(source))
+            records[placed.path] = (None, *placed.record)
+        placed = writer.write(".nojekyll", b"", "GitHub Pages marker")
+        records[placed.path] = (None, *placed.record)
+        staged = Staged(writer.staging, config.output_dir, config, writer.changed > 0)
+        for name, step in POST_WRITE_STEPS:
+            files, problems = step(staged)
+            warnings.extend(problems)
+            for rel, data in files:
+                placed = writer.write(rel, data, name)
+                records[placed.path] = (None, *placed.record)
+
+        # Saved before the swap; the records vouch only for the files they name (see Generation).
+        cache.save_generation(config.output_dir, Generation(build_key, pages, counts, records))
+        removed = writer.finish()
+        cache.tidy()
+        cache.forget_unused(read)
     return BuildResult(
-        site=site,
+        model=site,
         warnings=warnings,
-        pages=len(outputs),
+        pages=pages,
         files=len(writer.written),
         changed=writer.changed,
         removed=removed,
         seconds=time.perf_counter() - started,
+        parsed=read.parsed,
+        rendered=len(todo),
+        counts=counts,
     )
+
+
+def _escaping_links(read: ReadOutcome, selection: Selection, config: Config) -> list[Problem]:
+    """Links like /css/x.css break a site served under /news/. The links were found when the
+    article was read (the model holds no bodies); check.py judges them."""
+    found: list[Problem] = []
+    for article in published(read, selection):
+        links = read.links.get(article.path)
+        if links:
+            anchors = "".join(f'<a href="{html.escape(link)}"></a>' for link in links)
+            found.extend(escaping_link_problems(article.path, anchors, config.base_path))
+    return found
+
+
+# --- rendering, in processes when there is much of it -------------------------------------
+
+
+def render_pages(
+    todo: list[tuple[str, Page]], writer: SiteWriter, workers: int, progress: Progress
+) -> Iterator[tuple[Page, Placed]]:
+    """Make the pages and place them in the staging folder; yields (page, Placed)."""
+    if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES and can_fork():
+        yield from _render_forked(todo, writer, workers, progress)
+        return
+    for n, (key, page) in enumerate(todo, start=1):
+        placed = writer.put(key, page.make())
+        writer.note(placed)
+        yield page, placed
+        if n % 1000 == 0:
+            progress("render", n, len(todo))
+
+
+def _shares(todo: list[tuple[str, Page]], workers: int) -> list[list[int]]:
+    """Split the pages between processes, keeping a group (a home page with its days, which
+    share their digests) in one, each next run of pages going to the least loaded."""
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    start = 0
+    while start < len(todo):
+        end = start + 1
+        group = todo[start][1].group
+        while group and end < len(todo) and todo[end][1].group == group:
+            end += 1
+        min(shares, key=len).extend(range(start, end))
+        start = end
+    return [share for share in shares if share]
+
+
+def _render_forked(
+    todo: list[tuple[str, Page]], writer: SiteWriter, workers: int, progress: Progress
+) -> Iterator[tuple[Page, Placed]]:
+    # fork: the children share the model and the pages' recipes without copying them.
+    context = multiprocessing.get_context("fork")
+    waiting: dict[multiprocessing.connection.Connection, multiprocessing.process.BaseProcess] = {}
+    for share in _shares(todo, workers):
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_render_share, args=(todo, share, writer, send))
+        process.daemon = True
+        process.start()
+        send.close()
+        waiting[receive] = process
+    processes = list(waiting.values())
+    results: list[tuple[int, Placed]] = []
+    error: BaseException | None = None
+    done = 0
+    while waiting:
+        for ready in multiprocessing.connection.wait(list(waiting)):
+            assert isinstance(ready, multiprocessing.connection.Connection)
+            try:
+                kind, payload = ready.recv()
+            except EOFError:
+                kind, payload = "error", DigestError("a rendering process stopped unexpectedly")
+            if kind == "progress":
+                done += payload
+                progress("render", done, len(todo))
+                continue
+            if kind == "done":
+                results.extend(payload)
+            elif error is None:
+                error = payload
+                for other in processes:
+                    other.terminate()  # the build fails anyway: stop the others
+            ready.close()
+            del waiting[ready]
+    for finished in processes:
+        finished.join()
+    if error is not None:
+        raise error
+    for index, placed in results:
+        writer.note(placed)
+        yield todo[index][1], placed
+
+
+def _render_share(
+    todo: list[tuple[str, Page]],
+    share: list[int],
+    writer: SiteWriter,
+    conn: multiprocessing.connection.Connection,
+) -> None:
+    try:
+        placed = []
+        for n, index in enumerate(share, start=1):
+            key, page = todo[index]
+            placed.append((index, writer.put(key, page.make())))
+            if n % 250 == 0:
+                conn.send(("progress", 250))
+        conn.send(("done", placed))
+    except DigestError as e:
+        conn.send(("error", e))
+    except BaseException as e:  # a bug: keep its traceback for the report
+        conn.send(("error", RuntimeError(f"{type(e).__name__}: {e}\n{traceback.format_exc()}")))
+    finally:
+        conn.close()
+
+
+# --- verify ------------------------------------------------------------------------------
+
+
+def verify(
+    site_dir: Path, options: BuildOptions | None = None, progress: Progress = _no_progress
+) -> tuple[BuildResult, list[str]]:
+    """Build as usual (incrementally), then from scratch into a temporary folder with an
+    empty cache, and list every file whose bytes differ between the two (empty: identical)."""
+    options = options or BuildOptions()
+    if options.now is None:
+        config, _ = load_config(site_dir, options.output_dir)
+        options = replace(options, now=datetime.now(config.tz))
+    result = build(site_dir, options, progress)
+    with tempfile.TemporaryDirectory(prefix="digest-verify-") as tmp:
+        fresh = Path(tmp) / "site"
+        build(site_dir, replace(options, output_dir=fresh, cache_dir=Path(tmp) / "cache"))
+        return result, compare_outputs(result.site.config.output_dir, fresh)
+
+
+def compare_outputs(incremental: Path, fresh: Path) -> list[str]:
+    """What differs between two builds' files (each output's own manifest lists them)."""
+    ours = set(read_manifest(incremental))
+    theirs = set(read_manifest(fresh))
+    differences = []
+    for rel in sorted(ours | theirs):
+        if rel == MANIFEST:
+            continue
+        if rel not in theirs:
+            differences.append(f"{rel}: only in the incremental build")
+        elif rel not in ours:
+            differences.append(f"{rel}: missing from the incremental build")
+        elif (incremental / rel).read_bytes() != (fresh / rel).read_bytes():
+            differences.append(f"{rel}: differs from a build from scratch")
+    return differences

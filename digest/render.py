@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 import jinja2
+import jinja2.meta
 
 from digest import __version__
+from digest.cache import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
 from digest.calendar_view import Calendars
 from digest.compose import DigestRenderer, compose_day
 from digest.feeds import (
@@ -40,6 +45,35 @@ class Output:
     path: str  # file path inside the output folder
     data: bytes
     origin: str  # what produced it, for messages
+
+
+@dataclass(frozen=True)
+class Page:
+    """An output made only if needed: its fingerprint names everything it is made from (the
+    template and what it includes, the settings, the values it is given), so a build whose
+    last version of the file has the same fingerprint keeps that file as it is."""
+
+    path: str
+    origin: str
+    fingerprint: bytes
+    make: Callable[[], bytes]
+    group: str = ""  # pages of one group share work (a day's digest): render them together
+
+
+class Bodies(Protocol):
+    """Where article bodies come from when the model does not hold them."""
+
+    def key(self, article: Article) -> bytes: ...
+
+    def load(self, article: Article) -> str: ...
+
+
+# Template globals that are fixed for a build, apart from the model: a template using only
+# these does not depend on the articles. Any other global (topics, archive, calendar, ...)
+# is taken to read the whole model.
+_FIXED_GLOBALS = frozenset({"url", "plural", "t", "site", "generator"}) | frozenset(
+    jinja2.defaults.DEFAULT_NAMESPACE
+)
 
 
 @dataclass(frozen=True)
@@ -131,10 +165,20 @@ def _url(context: Any, path: str) -> str:
 
 
 class SiteRenderer:
-    def __init__(self, site: Site, theme: Theme) -> None:
+    def __init__(
+        self,
+        site: Site,
+        theme: Theme,
+        bodies: Bodies | None = None,
+        model_key: bytes | None = None,
+    ) -> None:
+        """`bodies` gives articles their bodies when the model holds none; `model_key` names
+        the model (what the cache keys it by), for pages whose templates read all of it."""
         self.site = site
         self.theme = theme
         self.config = site.config
+        self.bodies = bodies
+        self.model_key = model_key if model_key is not None else os.urandom(16)
         self.local = Localizer(self.config.language, theme.words)
         self.digest_html = DigestRenderer()
         self.archive = group_archive(site.days)
@@ -160,13 +204,69 @@ class SiteRenderer:
             weekday=self.local.weekday,
             time=self.local.time,
         )
+        self.hasher = ValueHasher(
+            {id(self): "renderer", id(self.config): "config", id(self.local): "localizer"}
+        )
+        self.settings = fingerprint(config_fingerprint(self.config), repr(theme.words))
+        self._templates: dict[str, bytes] = {}
+        self._digests: OrderedDict[date, str] = OrderedDict()
 
     def page(
         self, url: str, template: str, origin: str, updated: datetime | None = None, **context: Any
-    ) -> Output:
-        self.sitemap.append(SitemapEntry(url, updated))
-        html = self.theme.render(template, self.context(url, depth_root(url), context))
-        return Output(url + "index.html", html.encode("utf-8"), origin)
+    ) -> Page:
+        """A page at url from template. Values in context that are Lazy are made only if the
+        page is rendered; everything else is fingerprinted as given."""
+        return self.recipe(url, template, origin, updated, lambda: context)
+
+    def recipe(
+        self,
+        url: str,
+        template: str,
+        origin: str,
+        updated: datetime | None,
+        context: Callable[[], dict[str, Any]],
+        group: str = "",
+        root: str | None = None,
+        path: str | None = None,
+    ) -> Page:
+        """Like page(), with the context made by a function: called once for the fingerprint
+        and again to render, so a build holds no page's context while it decides."""
+        if root is None:
+            self.sitemap.append(SitemapEntry(url, updated))
+            root = depth_root(url)
+        values = self.context(url, root, context())
+        print_ = fingerprint(self.settings, self.template_key(template), self.hasher.token(values))
+        make = partial(self._render, template, url, root, context)
+        return Page(url + "index.html" if path is None else path, origin, print_, make, group)
+
+    def _render(
+        self, template: str, url: str, root: str, context: Callable[[], dict[str, Any]]
+    ) -> bytes:
+        values = self.context(url, root, context())
+        for name, value in values.items():
+            if isinstance(value, Lazy):
+                values[name] = value()
+        return self.theme.render(template, values).encode("utf-8")
+
+    def deferred(
+        self, path: str, origin: str, make: Callable[..., bytes], *args: Any, group: str = ""
+    ) -> Page:
+        """An output that is not a template page, made by make(*args) only if needed."""
+        print_ = fingerprint(self.settings, self.hasher.token(lazy(make, *args)))
+        return Page(path, origin, print_, partial(make, *args), group)
+
+    def template_key(self, name: str) -> bytes:
+        """The template's source and everything it extends, includes or imports, and the
+        model's key if any of them reads a global made from the model."""
+        key = self._templates.get(name)
+        if key is None:
+            sources, names, dynamic = _template_closure(self.theme.env, name)
+            parts: list[bytes | str] = [text for pair in sorted(sources.items()) for text in pair]
+            model_globals = set(self.theme.env.globals) - _FIXED_GLOBALS
+            if dynamic or names & model_globals:
+                parts.append(self.model_key)
+            key = self._templates[name] = fingerprint(*parts)
+        return key
 
     def context(self, url: str, root: str, context: dict[str, Any]) -> dict[str, Any]:
         """What every template gets, with page-specific values from `context` winning."""
@@ -184,24 +284,28 @@ class SiteRenderer:
         }
 
     def day_digest(self, day: Day) -> str:
-        """The day's digest as HTML, rendered once, its links rooted at LINK_ROOT."""
-        text = compose_day(day, self.local, lambda path: LINK_ROOT + path, level=2)
-        return self.digest_html(text)
+        """The day's digest as HTML, its links rooted at LINK_ROOT. Rendered once for the
+        day page and the home page showing it, which come out next to each other."""
+        html = self._digests.get(day.date)
+        if html is None:
+            text = compose_day(day, self.local, lambda path: LINK_ROOT + path, level=2)
+            html = self._digests[day.date] = self.digest_html(text)
+            if len(self._digests) > 2 * self.config.per_page:
+                self._digests.popitem(last=False)
+        return html
 
-    def all_pages(self) -> Iterator[Output]:
+    def all_pages(self) -> Iterator[Output | Page]:
         # Days go in home-page order, so each digest is rendered once and used twice
         # while only one home page's worth of them is held.
         chunks = pages(self.site.days, self.config.per_page)
         for n, chunk in enumerate(chunks, start=1):
-            digests = []
+            together = f"home page {n}"
             for day in chunk:
-                digest = self.day_digest(day)
-                digests.append((day, digest))
-                yield self.day_page(day, digest)
-                yield from self.day_exports(day)
+                yield self.day_page(day, together)
+                yield from self.day_exports(day, together)
                 for article in day.articles:
                     yield self.article_page(article, day)
-            yield self.home_page(n, len(chunks), digests)
+            yield self.home_page(n, len(chunks), chunk, together)
         yield self.page("tags/", "topics.html", "topics index", title=self.theme.words["topics"])
         for group in self.site.topics:
             yield from self.topic_pages(group)
@@ -219,79 +323,151 @@ class SiteRenderer:
 
     def feed_files(self) -> Iterator[Output]:
         config = self.config
-        feed = site_feed(self.site, self.local, self.digest_html)
+        site = self._feed_site()
+        feed = site_feed(site, self.local, self.digest_html)
         yield Output("feed.xml", atom(feed, config), "Atom feed")
         yield Output("rss.xml", rss(feed, config, "rss.xml"), "RSS feed")
         yield Output("feed.json", json_feed(feed, config, "feed.json"), "JSON feed")
-        for group in self.site.topics:
-            topic = topic_feed(self.site, group.topic.key)
+        for group in site.topics:
+            topic = topic_feed(site, group.topic.key)
             yield Output(topic.self_path, atom(topic, config), f"topic feed {group.topic.key}")
 
-    def day_exports(self, day: Day) -> Iterator[Output]:
-        """The day's digest as Markdown and JSON, for newsletters."""
-        text = day_markdown(day, self.config, self.local)
-        yield Output(day.url + "digest.md", text.encode("utf-8"), f"day export {day.date}")
-        yield Output(
-            day.url + "digest.json", day_json(day, self.config, self.local), f"day json {day.date}"
+    def _feed_site(self) -> Site:
+        """The site with bodies in the articles feeds carry in full (the newest of the site
+        and of each topic): the model itself keeps no bodies when they come from `bodies`."""
+        if self.bodies is None:
+            return self.site
+        limit = self.config.feed_limit
+        full: dict[int, Article] = {}
+
+        def with_bodies(articles: tuple[Article, ...]) -> tuple[Article, ...]:
+            for a in articles[:limit]:
+                if id(a) not in full:
+                    full[id(a)] = self._with_body(a)
+            return tuple(full[id(a)] for a in articles[:limit]) + articles[limit:]
+
+        topics = tuple(
+            dataclasses.replace(g, articles=with_bodies(g.articles)) for g in self.site.topics
+        )
+        return dataclasses.replace(
+            self.site, articles=with_bodies(self.site.articles), topics=topics
         )
 
-    def home_page(self, n: int, count: int, digests: list[tuple[Day, str]]) -> Output:
+    def _with_body(self, article: Article, key: bytes = b"") -> Article:
+        if self.bodies is None:
+            return article
+        return dataclasses.replace(article, body_html=self.bodies.load(article))
+
+    def day_exports(self, day: Day, group: str = "") -> Iterator[Page]:
+        """The day's digest as Markdown and JSON, for newsletters."""
+        yield self.deferred(
+            day.url + "digest.md", f"day export {day.date}", self._day_markdown, day, group=group
+        )
+        yield self.deferred(
+            day.url + "digest.json",
+            f"day json {day.date}",
+            day_json,
+            day,
+            self.config,
+            self.local,
+            group=group,
+        )
+
+    def _day_markdown(self, day: Day) -> bytes:
+        return day_markdown(day, self.config, self.local).encode("utf-8")
+
+    def home_page(self, n: int, count: int, chunk: Sequence[Day], group: str = "") -> Page:
         url = "" if n == 1 else f"page/{n}/"
+        pager = _pager(n, count, lambda k: "" if k == 1 else f"page/{k}/")
+        updated = newest(a for day in chunk for a in day.articles)
+        return self.recipe(
+            url,
+            "home.html",
+            f"home page {n}",
+            updated,
+            partial(self._home_context, tuple(chunk), url, pager),
+            group,
+        )
+
+    def _home_context(self, chunk: tuple[Day, ...], url: str, pager: Pager) -> dict[str, Any]:
+        return {"days": lazy(self._home_digests, chunk, url), "pager": pager, "title": ""}
+
+    def _home_digests(self, chunk: tuple[Day, ...], url: str) -> list[tuple[Day, str]]:
         # On the home page each day is a section: its digest's headings go one level down
         # and lose their ids, which several days would repeat.
-        entries = [(day, _heading_down(_root_links(html, url))) for day, html in digests]
-        pager = _pager(n, count, lambda k: "" if k == 1 else f"page/{k}/")
-        updated = newest(a for day, _ in digests for a in day.articles)
-        return self.page(
-            url, "home.html", f"home page {n}", updated, days=entries, pager=pager, title=""
-        )
+        return [(day, _heading_down(_root_links(self.day_digest(day), url))) for day in chunk]
 
-    def day_page(self, day: Day, digest: str) -> Output:
-        return self.page(
+    def day_page(self, day: Day, group: str = "") -> Page:
+        return self.recipe(
             day.url,
             "day.html",
             f"day {day.date}",
-            updated=newest(day.articles),
-            jsonld=day_collection(day, self.config, self.local),
-            day=day,
-            digest=_root_links(digest, day.url),
-            title=self.local.date_long(day.date),
+            newest(day.articles),
+            partial(self._day_context, day),
+            group,
         )
 
-    def article_page(self, article: Article, day: Day) -> Output:
-        return self.page(
+    def _day_context(self, day: Day) -> dict[str, Any]:
+        return {
+            "jsonld": lazy(day_collection, day, self.config, self.local),
+            "day": day,
+            "digest": lazy(self._day_digest_at, day),
+            "title": self.local.date_long(day.date),
+        }
+
+    def _day_digest_at(self, day: Day) -> str:
+        return _root_links(self.day_digest(day), day.url)
+
+    def article_page(self, article: Article, day: Day) -> Page:
+        return self.recipe(
             article.url,
             "article.html",
             article.path,
             article.moment,
-            description=article.summary or article.title,
-            og_type="article",
-            jsonld=news_article(article, day, self.config),
-            article=article,
-            day=day,
-            title=article.title,
-            lang=article.lang or self.config.language,
+            partial(self._article_context, article, day),
         )
 
-    def topic_pages(self, group: TopicGroup) -> Iterator[Output]:
+    def _article_context(self, article: Article, day: Day) -> dict[str, Any]:
+        # The body is named by its key in the fingerprint and loaded only to render.
+        full: object = article
+        if self.bodies is not None:
+            full = lazy(self._with_body, article, self.bodies.key(article))
+        return {
+            "description": article.summary or article.title,
+            "og_type": "article",
+            "jsonld": lazy(news_article, article, day, self.config),
+            "article": full,
+            "day": day,
+            "title": article.title,
+            "lang": article.lang or self.config.language,
+        }
+
+    def topic_pages(self, group: TopicGroup) -> Iterator[Page]:
         chunks = pages(group.articles, self.config.per_page)
         base = group.topic.url
         for n, chunk in enumerate(chunks, start=1):
             url = base if n == 1 else f"{base}page/{n}/"
             pager = _pager(n, len(chunks), lambda k: base if k == 1 else f"{base}page/{k}/")
-            yield self.page(
+            yield self.recipe(
                 url,
                 "topic.html",
                 f"topic {group.topic.key} page {n}",
                 newest(chunk),
-                topic_feed=base + "feed.xml",
-                group=group,
-                articles=chunk,
-                pager=pager,
-                title=group.topic.name,
+                partial(self._topic_context, group, tuple(chunk), pager),
             )
 
-    def archive_pages(self) -> Iterator[Output]:
+    def _topic_context(
+        self, group: TopicGroup, chunk: tuple[Article, ...], pager: Pager
+    ) -> dict[str, Any]:
+        return {
+            "topic_feed": group.topic.url + "feed.xml",
+            "group": group,
+            "articles": chunk,
+            "pager": pager,
+            "title": group.topic.name,
+        }
+
+    def archive_pages(self) -> Iterator[Page]:
         yield self.page("archive/", "archive.html", "archive", title=self.theme.words["archive"])
         for year in self.archive:
             yield self.page(
@@ -306,13 +482,46 @@ class SiteRenderer:
                     title=self.local.month_year(month.first),
                 )
 
-    def not_found_page(self) -> Output:
+    def not_found_page(self) -> Page:
         # GitHub Pages serves 404.html at any depth, so its links are absolute paths.
         title = self.theme.words["not_found_title"]
-        html = self.theme.render(
-            "404.html", self.context("404.html", self.config.base_path, {"title": title})
+        return self.recipe(
+            "404.html",
+            "404.html",
+            "404 page",
+            None,
+            lambda: {"title": title},
+            root=self.config.base_path,
+            path="404.html",
         )
-        return Output("404.html", html.encode("utf-8"), "404 page")
+
+
+def _template_closure(env: jinja2.Environment, name: str) -> tuple[dict[str, str], set[str], bool]:
+    """(sources by name, names the templates read from their context, whether any of them
+    names another template only at render time) for a template and all it pulls in."""
+    sources: dict[str, str] = {}
+    names: set[str] = set()
+    dynamic = False
+    todo = [name]
+    assert env.loader is not None
+    while todo:
+        current = todo.pop()
+        if current in sources:
+            continue
+        try:
+            source = env.loader.get_source(env, current)[0]
+            tree = env.parse(source)
+        except jinja2.TemplateError:  # rendering reports it, with its line
+            sources[current] = f"unreadable {os.urandom(16).hex()}"
+            continue
+        sources[current] = source
+        names |= jinja2.meta.find_undeclared_variables(tree)
+        for found in jinja2.meta.find_referenced_templates(tree):
+            if found is None:
+                dynamic = True
+            else:
+                todo.append(found)
+    return sources, names, dynamic
 
 
 def _pager(n: int, count: int, url_of: Any) -> Pager:

@@ -1,9 +1,18 @@
-"""Write the built site: only inside the output folder, one file per path, stale files removed."""
+"""Write the built site: only inside the output folder, one file per path, stale files removed,
+and the new version swapped in whole, so the previous site stays until the new one is complete."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import hashlib
 import json
 import os
+import shutil
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from digest.config import Config
@@ -49,68 +58,356 @@ def safe_relative(rel: str) -> PurePosixPath:
     return PurePosixPath(rel)
 
 
-class SiteWriter:
-    """Writes files under one folder, refusing two files at one path and paths outside it."""
+@dataclass(frozen=True)
+class Placed:
+    """A file as it is in the staging folder, and whether its bytes differ from the live one."""
 
-    def __init__(self, out_dir: Path) -> None:
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+    changed: bool
+
+    @property
+    def record(self) -> tuple[int, int, int]:
+        return (self.size, self.mtime_ns, self.inode)
+
+
+def staging_folder(out: Path, cache: Path | None = None) -> Path:
+    """Where the next version of `out` is made: in the cache folder (ignored by git) when it is
+    on the same filesystem, as a swap needs; else beside `out`, hidden."""
+    if cache is not None:
+        try:
+            existing = next(p for p in (out, *out.parents) if p.exists())
+            if os.stat(existing).st_dev == os.stat(cache).st_dev:
+                return (
+                    cache / "output" / hashlib.blake2b(os.fsencode(out), digest_size=8).hexdigest()
+                )
+        except OSError:
+            pass
+    return out.with_name(f".{out.name}.digest-staging")
+
+
+def _swapping_folder(staging: Path) -> Path:
+    """The previous version's place while two renames swap the folders (no atomic exchange)."""
+    return staging.with_name(staging.name + ".old")
+
+
+def read_manifest(out: Path) -> list[str]:
+    """The files an earlier build wrote into out, as its manifest lists them."""
+    try:
+        loaded = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [p for p in loaded if isinstance(p, str)] if isinstance(loaded, list) else []
+
+
+def output_matches(out: Path, records: dict[str, tuple[int, int, int]]) -> bool:
+    """Whether every recorded file is still in `out` exactly as written (size, time, inode)."""
+    for rel, record in records.items():
+        try:
+            st = os.stat(os.path.join(out, rel))
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != record:
+            return False
+    return True
+
+
+class SiteWriter:
+    """Writes the next version of the output folder into a staging folder beside it, then
+    swaps the two in one step: a build that fails or is killed leaves the live site whole.
+
+    Files whose bytes did not change are hard links to the live ones, so they keep their
+    mtimes (deploys upload less) and cost no space. After the swap the staging folder holds
+    the previous version, and the next build brings it up to date by changing only what
+    differs, instead of making thousands of folders again. Files in the output folder that
+    digest did not write (a CNAME, say) are carried over; only files an earlier build wrote
+    (listed in the manifest) are ever left out.
+    """
+
+    def __init__(self, out_dir: Path, staging: Path | None = None) -> None:
         self.out = out_dir
+        self.staging = staging or staging_folder(out_dir)
         self.written: dict[str, str] = {}  # path -> what produced it, for duplicate messages
         self.changed = 0
+        self.previous = set(read_manifest(out_dir))
+        self._opened = False
+        self._live: dict[str, int] = {}  # live files -> inode
+        self._staged: dict[str, int] = {}  # files already in the staging folder -> inode
+        self._staged_dirs: set[str] = set()
+        self._dirs: set[str] = {""}  # folders known to exist in the staging folder
 
-    def write(self, rel: str, data: bytes, origin: str = "") -> None:
-        path = safe_relative(rel)
-        key = path.as_posix()
+    # --- the staging folder -------------------------------------------------------------
+
+    def open(self) -> None:
+        """Make the staging folder ready: finish or undo an interrupted swap, then look at
+        what the live and staging folders hold."""
+        if self._opened:
+            return
+        self._opened = True
+        swapping = _swapping_folder(self.staging)
+        try:
+            if swapping.exists() and not self.out.exists():
+                os.rename(swapping, self.out)  # killed between the two renames of a swap
+                self.previous = set(read_manifest(self.out))
+            elif swapping.is_symlink() or swapping.exists():
+                _remove(swapping)
+            if self.staging.is_symlink() or (self.staging.exists() and not self.staging.is_dir()):
+                self.staging.unlink()
+            self.staging.parent.mkdir(parents=True, exist_ok=True)
+            self.staging.mkdir(exist_ok=True)
+            if self.out.is_dir():
+                self._live, _ = _walk(self.out)
+                os.chmod(self.staging, stat.S_IMODE(os.stat(self.out).st_mode))
+            self._live.pop(MANIFEST, None)
+            self._staged, self._staged_dirs = _walk(self.staging)
+        except OSError as e:
+            raise _output_error(e, self.staging) from e
+
+    def claim(self, rel: str, origin: str) -> str:
+        """Reserve a path for one output; two outputs at one path are an error."""
+        key = safe_relative(rel).as_posix()
         if key in self.written:
             raise OutputError(f"two pages want {key}: {self.written[key]} and {origin}")
-        target = self.out.joinpath(*path.parts)
-        if not target.resolve().is_relative_to(self.out.resolve()):
-            raise OutputError(f"refusing to write {key}: it resolves outside the output folder")
         self.written[key] = origin or key
+        return key
+
+    def write(self, rel: str, data: bytes, origin: str = "") -> Placed:
+        placed = self.put(self.claim(rel, origin), data)
+        self.changed += placed.changed
+        return placed
+
+    def note(self, placed: Placed) -> None:
+        """Count a file placed by put() in another process."""
+        self.changed += placed.changed
+
+    def put(self, key: str, data: bytes) -> Placed:
+        """Place a claimed path's bytes in the staging folder: a link to the live file if
+        the bytes are the same, else a new file. Safe to call in forked processes."""
+        self.open()
+        if key in self._live:
+            live = os.path.join(self.out, key)
+            try:
+                st = os.stat(live)
+                if st.st_size == len(data):
+                    with open(live, "rb") as f:
+                        if f.read() == data:
+                            return self._link(key, st)
+            except OSError:
+                pass
+        target = os.path.join(self.staging, key)
         try:
-            if (
-                target.is_file()
-                and target.stat().st_size == len(data)
-                and target.read_bytes() == data
-            ):
-                return  # unchanged bytes keep their mtime, so deploys upload less
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            self._make_parent(key)
+            self._clear(key)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                st = os.fstat(fd)
+            finally:
+                os.close(fd)
         except OSError as e:
-            raise OutputError(f"cannot write {target}: {e.strerror}") from e
-        self.changed += 1
+            raise _output_error(e, self.out / key) from e
+        return Placed(key, st.st_size, st.st_mtime_ns, st.st_ino, True)
+
+    def keep(self, rel: str, origin: str, record: tuple[int, int, int]) -> Placed | None:
+        """Carry a file over unchanged if the live one is still what was recorded (the page's
+        inputs did not change); None if it is not, and the page must be made again."""
+        try:
+            st = os.stat(os.path.join(self.out, rel))
+        except OSError:
+            return None
+        if (st.st_size, st.st_mtime_ns, st.st_ino) != record:
+            return None
+        self.claim(rel, origin)
+        return self._link(rel, st)
+
+    def _link(self, key: str, live: os.stat_result) -> Placed:
+        placed = Placed(key, live.st_size, live.st_mtime_ns, live.st_ino, False)
+        if self._staged.get(key) == live.st_ino:
+            return placed  # the staging folder has it already (the usual case)
+        source = os.path.join(self.out, key)
+        target = os.path.join(self.staging, key)
+        try:
+            self._make_parent(key)
+            self._clear(key)
+            try:
+                os.link(source, target, follow_symlinks=False)
+            except OSError as e:
+                if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                    raise
+                shutil.copy2(source, target, follow_symlinks=False)  # no hard links here
+                copied = os.stat(target, follow_symlinks=False)
+                return Placed(key, copied.st_size, copied.st_mtime_ns, copied.st_ino, False)
+        except OSError as e:
+            raise _output_error(e, self.out / key) from e
+        return placed
+
+    def _clear(self, key: str) -> None:
+        """Remove what the staging folder has at key: never write into a file, which may be
+        a hard link shared with the live site."""
+        if key in self._staged or key in self._staged_dirs:
+            target = os.path.join(self.staging, key)
+            if key in self._staged_dirs:
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(target)
+
+    def _make_parent(self, key: str) -> None:
+        parent = key.rpartition("/")[0]
+        if parent in self._dirs:
+            return
+        parts = parent.split("/")
+        for i in range(1, len(parts) + 1):
+            ancestor = "/".join(parts[:i])
+            if ancestor in self._dirs:
+                continue
+            if ancestor in self._staged:  # a stale file (or link) where a folder must go
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(self.staging, ancestor))
+            if ancestor not in self._staged_dirs:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(os.path.join(self.staging, ancestor))
+            self._dirs.add(ancestor)
+
+    # --- finishing ----------------------------------------------------------------------
 
     def finish(self) -> int:
-        """Remove files an earlier build wrote that this one did not; return how many."""
-        manifest = self.out / MANIFEST
-        old: list[str] = []
-        if manifest.is_file():
-            try:
-                loaded = json.loads(manifest.read_text(encoding="utf-8"))
-                old = [p for p in loaded if isinstance(p, str)] if isinstance(loaded, list) else []
-            except (OSError, ValueError):
-                old = []
-        removed = 0
-        for rel in old:
-            if rel in self.written:
-                continue
-            try:
-                target = self.out.joinpath(*safe_relative(rel).parts)
-            except OutputError:
-                continue
-            if target.is_file() and target.resolve().is_relative_to(self.out.resolve()):
-                target.unlink()
-                removed += 1
-                _remove_empty_parents(target.parent, self.out)
-        manifest.write_text(json.dumps(sorted(self.written), ensure_ascii=False), encoding="utf-8")
-        return removed
-
-
-def _remove_empty_parents(folder: Path, stop: Path) -> None:
-    while folder != stop and stop in folder.parents:
+        """Carry over the user's files, drop stale ones, write the manifest and swap the
+        staging folder in. Returns how many files an earlier build wrote that this one did not."""
+        self.open()
         try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
+            needed_dirs = _parents(self.written)
+            # The user's files come along, unless one of ours now takes their place.
+            foreign = [
+                key
+                for key in self._live
+                if key not in self.previous
+                and key not in self.written
+                and key not in needed_dirs
+                and not (_parents([key]) & self.written.keys())
+            ]
+            for key in foreign:
+                self._link(key, os.stat(os.path.join(self.out, key), follow_symlinks=False))
+            wanted = set(self.written) | set(foreign)
+            needed_dirs |= _parents(foreign)
+            for key in self._staged:
+                if key not in wanted:
+                    _unlink_file(os.path.join(self.staging, key))
+            for folder in sorted(self._staged_dirs - needed_dirs, key=len, reverse=True):
+                try:
+                    os.rmdir(os.path.join(self.staging, folder))
+                except OSError:
+                    shutil.rmtree(os.path.join(self.staging, folder), ignore_errors=True)
+            target = self.staging / MANIFEST
+            target.unlink(missing_ok=True)
+            target.write_text(
+                json.dumps(sorted(self.written), ensure_ascii=False), encoding="utf-8"
+            )
+        except OSError as e:
+            raise _output_error(e, self.staging) from e
+        self._swap()
+        return len(self.previous - set(self.written))
+
+    def _swap(self) -> None:
+        try:
+            if not self.out.exists():
+                os.rename(self.staging, self.out)
+            elif not _exchange(self.staging, self.out):
+                # No atomic exchange here: two renames, undone by the next build if a kill
+                # lands between them (open() puts the previous site back).
+                swapping = _swapping_folder(self.staging)
+                os.rename(self.out, swapping)
+                os.rename(self.staging, self.out)
+                os.rename(swapping, self.staging)
+        except OSError as e:
+            raise OutputError(
+                f"cannot swap the new site into {self.out}: {e.strerror} — the previous site "
+                f"is still there; the new one is in {self.staging}"
+            ) from e
+
+
+def _parents(keys: Iterable[str]) -> set[str]:
+    """Every folder (relative, "" for the root) that holds one of keys."""
+    found = {""}
+    for key in keys:
+        parent = key.rpartition("/")[0]
+        while parent not in found:
+            found.add(parent)
+            parent = parent.rpartition("/")[0]
+    return found
+
+
+def _walk(root: Path) -> tuple[dict[str, int], set[str]]:
+    """(files -> inode, folders) under root, relative, not following symlinks."""
+    files: dict[str, int] = {}
+    folders: set[str] = set()
+    stack = [("", os.fspath(root))]
+    while stack:
+        rel, path = stack.pop()
+        with os.scandir(path) as it:
+            for item in it:
+                key = f"{rel}/{item.name}" if rel else item.name
+                if item.is_dir(follow_symlinks=False):
+                    folders.add(key)
+                    stack.append((key, item.path))
+                else:
+                    files[key] = item.inode()
+    return files, folders
+
+
+def _unlink_file(path: str) -> None:
+    """Remove a stale file; one that became a folder since (made by a worker) is kept."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        if not os.path.isdir(path):
+            raise
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system or the filesystem cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), ctypes.c_uint(_RENAME_EXCHANGE)
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _output_error(error: OSError, path: Path | str) -> OutputError:
+    what = error.strerror or str(error)
+    hint = (
+        " — free some space; the previous site was left as it was"
+        if error.errno
+        in (
+            errno.ENOSPC,
+            errno.EDQUOT,
+        )
+        else ""
+    )
+    return OutputError(f"cannot write {error.filename or path}: {what}{hint}")
