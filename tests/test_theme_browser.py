@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import serve_folder
+from tests.conftest import BASIC_CONFIG, build_at_now, serve_folder
 from tests.theme_site import ARTIFACTS, PAGE_TYPES, PREFIX, build_example, node_tool
 
 SCHEMES = ("light", "dark")
+AXE_RULES = (
+    "() => axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', values:"
+    " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,16 +58,40 @@ def axe_source() -> str:
 def test_axe_finds_no_violations(open_page: Any, axe_source: str, kind: str, scheme: str) -> None:
     page = open_page(PAGE_TYPES[kind], scheme=scheme)
     page.add_script_tag(content=axe_source)
-    result = page.evaluate(
-        "() => axe.run(document, {resultTypes: ['violations'],"
-        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',"
-        " 'wcag22aa', 'best-practice']}})"
-    )
+    result = page.evaluate(AXE_RULES)
     found = [
         f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes'][:3]]}"
         for v in result["violations"]
     ]
     assert found == []
+
+
+@pytest.mark.parametrize("accent", ["#ffcc00", "#000080"])
+def test_a_configured_accent_stays_accessible(
+    browser: Any, axe_source: str, tmp_path: Path, accent: str
+) -> None:
+    """Any accent from site.yaml: its text and calendar shades keep their contrast."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "site.yaml").write_text(
+        BASIC_CONFIG + f'theme_options: {{accent: "{accent}"}}\n', encoding="utf-8"
+    )
+    for n in range(1, 5):  # days with 1..4 stories: every heat level
+        for k in range(n):
+            (site / "content" / f"{n}-{k}.txt").write_text(
+                f"date 2026-02-1{n} Переговори {n}.{k}\n\nТекст про бюджет.\n", encoding="utf-8"
+            )
+    build_at_now(site)
+    with serve_folder(site / "_site", "/news/") as url:
+        for scheme in SCHEMES:
+            context = browser.new_context(color_scheme=scheme)
+            page = context.new_page()
+            for path in ("2026/02/14/", "2026/02/"):
+                page.goto(url + path)
+                page.add_script_tag(content=axe_source)
+                found = [v["id"] for v in page.evaluate(AXE_RULES)["violations"]]
+                assert found == [], (scheme, path)
+            context.close()
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
