@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import queue
 import re
 import signal
@@ -30,6 +31,16 @@ from digest.sources import ARTICLE_SUFFIXES
 QUIET_SECONDS = 0.05  # a save is a handful of events within a few ms; wait this long for calm
 MAX_WAIT_SECONDS = 0.5  # but never longer than this, so constant events cannot starve rebuilds
 POLL_SECONDS = 0.5
+
+
+class _StopRace(logging.Filter):
+    """Watchdog logs an error when an inotify read races with stopping; nothing is lost."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
+logging.getLogger("watchdog.observers.inotify").addFilter(_StopRace())
 
 # Events that mean bytes or names changed. Watchdog also reports opens, reads and chmods:
 # the build itself opens every article, so listening to those would rebuild forever.
@@ -419,6 +430,8 @@ class TerminalReporter:
                 click.echo(outcome.details.rstrip(), err=True)
             return
         result = outcome.result
+        for warning in outcome.problems:  # before the summary line, as `digest build` does
+            click.echo(f"warning: {warning}", err=True)
         if not self.quiet and not outcome.changes:
             click.echo(f"Built {result.summary()} -> {result.site.config.output_dir}")
         elif not self.quiet:
@@ -426,8 +439,6 @@ class TerminalReporter:
                 f"{when} {what}: {result.changed} files written, {result.removed} removed, "
                 f"{len(result.warnings)} warnings in {ms:.0f} ms"
             )
-        for warning in outcome.problems:
-            click.echo(f"warning: {warning}", err=True)
 
     def notice(self, text: str) -> None:
         click.echo(text, err=True)

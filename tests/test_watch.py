@@ -327,3 +327,4 @@ def test_build_watch_rebuilds_on_save_until_stopped(make_site: MakeSite) -> None
         _, err = proc.communicate(timeout=WAIT)
     assert proc.returncode == 0, err
     assert "warning: content/2026/a.md:2: front matter" in err
+    assert all(line.startswith("warning: ") for line in err.splitlines()), err
