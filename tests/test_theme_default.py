@@ -199,3 +199,22 @@ def test_month_is_laid_out_in_weeks_from_the_locales_first_day() -> None:
 def test_heat_levels_scale_to_the_busiest_day() -> None:
     assert [heat_level(n, 40) for n in (0, 1, 10, 11, 20, 30, 31, 40)] == [0, 1, 1, 2, 2, 3, 4, 4]
     assert heat_level(3, 0) == 0
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+
+def test_article_lists_the_rest_of_its_day_but_not_itself(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            **STORY,
+            "content/b.txt": "date 2026-02-11 Бюджет ухвалено\n\nТекст.\n",
+            "content/c.txt": "date 2026-02-12 Наступного дня\n\nТекст.\n",
+        }
+    )
+    build_at_now(site)
+    article = read(site, "2026/02/11/perehovory-tryvaiut/index.html")
+    more = article[article.index('<nav class="more-from-day"') :]
+    assert "Ще за 11 лютого 2026" in more
+    assert '<a href="../../../../2026/02/11/biudzhet-ukhvaleno/">Бюджет ухвалено</a>' in more
+    assert "Переговори тривають" not in more and "Наступного дня" not in more
