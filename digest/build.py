@@ -32,7 +32,7 @@ from digest.group import Selection, build_site
 from digest.model import Site
 from digest.render import Output, Page, SiteRenderer
 from digest.search import search_index
-from digest.sources import find_articles
+from digest.sources import Entry, find_articles
 from digest.theme import Theme
 from digest.write import (
     MANIFEST,
@@ -60,6 +60,7 @@ class BuildOptions:
 
 @dataclass
 class BuildResult:
+    config: Config
     model: Site | Callable[[], Site]  # the site, or how to load it: a build that finds
     # nothing to do does not unpickle the model unless asked
     warnings: list[Problem] = field(default_factory=list)
@@ -144,13 +145,16 @@ def build(
         warnings.extend(problems)
         read = cache.read_entries(config, paths, workers, progress)
         warnings.extend(read.problems)
-        model_key = cache.model_key(config, selection, read)
+        chosen = published(read, selection)
+        model_key = cache.model_key(config, selection, chosen, read)
         cached = cache.load_model(model_key, config)
-        links = _escaping_links(read, selection, config)
+        links = _escaping_links(chosen, read, config)
 
         # Everything the output is made from: if the output folder still holds exactly what
         # a build from the same inputs wrote, there is nothing to do.
-        build_key = fingerprint(model_key, files_fingerprint(theme.folders))
+        # The model holds no bodies: their keys count too.
+        bodies = (read.keys[stub.path] for stub in chosen)
+        build_key = fingerprint(model_key, files_fingerprint(theme.folders), *bodies)
         writer = SiteWriter(config.output_dir, staging_folder(config.output_dir, cache.folder))
         last = cache.generation(config.output_dir)
         if (
@@ -161,6 +165,7 @@ def build(
             and output_matches(config.output_dir, {k: r[1:] for k, r in last.records.items()})
         ):
             return BuildResult(
+                config=config,
                 model=cached[0],
                 warnings=[*warnings, *cached[1], *links],
                 pages=last.pages,
@@ -203,6 +208,7 @@ def build(
             records[placed.path] = (None, *placed.record)
         placed = writer.write(".nojekyll", b"", "GitHub Pages marker")
         records[placed.path] = (None, *placed.record)
+        writer.complete()  # the staging folder now holds the whole new site
         staged = Staged(writer.staging, config.output_dir, config, writer.changed > 0)
         for name, step in POST_WRITE_STEPS:
             files, problems = step(staged)
@@ -217,6 +223,7 @@ def build(
         cache.tidy()
         cache.forget_unused(read)
     return BuildResult(
+        config=config,
         model=site,
         warnings=warnings,
         pages=pages,
@@ -230,11 +237,11 @@ def build(
     )
 
 
-def _escaping_links(read: ReadOutcome, selection: Selection, config: Config) -> list[Problem]:
+def _escaping_links(chosen: list[Entry], read: ReadOutcome, config: Config) -> list[Problem]:
     """Links like /css/x.css break a site served under /news/. The links were found when the
     article was read (the model holds no bodies); check.py judges them."""
     found: list[Problem] = []
-    for article in published(read, selection):
+    for article in chosen:
         links = read.links.get(article.path)
         if links:
             anchors = "".join(f'<a href="{html.escape(link)}"></a>' for link in links)
@@ -358,7 +365,7 @@ def verify(
     with tempfile.TemporaryDirectory(prefix="digest-verify-") as tmp:
         fresh = Path(tmp) / "site"
         build(site_dir, replace(options, output_dir=fresh, cache_dir=Path(tmp) / "cache"))
-        return result, compare_outputs(result.site.config.output_dir, fresh)
+        return result, compare_outputs(result.config.output_dir, fresh)
 
 
 def compare_outputs(incremental: Path, fresh: Path) -> list[str]:

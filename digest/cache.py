@@ -535,13 +535,16 @@ class BuildCache:
 
     # --- the grouped model ---------------------------------------------------------------
 
-    def model_key(self, config: Config, selection: Selection, read: ReadOutcome) -> bytes:
-        """Names the grouped site exactly: the settings, and the published entries as read."""
+    def model_key(
+        self, config: Config, selection: Selection, chosen: list[Entry], read: ReadOutcome
+    ) -> bytes:
+        """Names the grouped site exactly: the settings, and the published entries as read
+        (chosen: their stubs, from published())."""
         parts: list[bytes | str] = [
             config_fingerprint(config),
             f"drafts={selection.drafts} future={selection.future}",
         ]
-        for stub in published(read, selection):
+        for stub in chosen:
             parts += [stub.path, read.lean[stub.path]]
         return fingerprint(*parts)
 

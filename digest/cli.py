@@ -11,6 +11,7 @@ import click
 
 from digest import __version__
 from digest.build import BuildOptions, build
+from digest.build import verify as verify_build
 from digest.errors import ConfigError, DigestError
 
 
@@ -74,6 +75,12 @@ def main() -> None:
     "--watch", is_flag=True, help="Keep running: rebuild whenever a source changes (Ctrl+C ends)."
 )
 @click.option("--poll", is_flag=True, help="With --watch: poll for changes instead of inotify.")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Then build again from scratch into a temporary folder and fail (exit 1) if any "
+    "file differs from the incremental build.",
+)
 def build_command(
     site_dir: Path,
     output_dir: Path | None,
@@ -83,6 +90,7 @@ def build_command(
     quiet: bool,
     watch: bool = False,
     poll: bool = False,
+    verify: bool = False,
 ) -> None:
     """Build the site into the output folder.
 
@@ -98,12 +106,13 @@ def build_command(
         reporter = TerminalReporter(site_dir, quiet=quiet, serving=False)
         sys.exit(watch_and_build(site_dir, options, reporter, poll=poll))
     progress = _Progress(quiet)
+    differences: list[str] = []
     try:
-        result = build(
-            site_dir,
-            BuildOptions(drafts=drafts, future=future, output_dir=output_dir),
-            progress=progress,
-        )
+        options = BuildOptions(drafts=drafts, future=future, output_dir=output_dir)
+        if verify:
+            result, differences = verify_build(site_dir, options, progress=progress)
+        else:
+            result = build(site_dir, options, progress=progress)
     except ConfigError as e:
         progress.end()
         for problem in e.problems:
@@ -119,7 +128,19 @@ def build_command(
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
-        click.echo(f"Built {result.summary()} -> {result.site.config.output_dir}")
+        click.echo(f"Built {result.summary()} -> {result.config.output_dir}")
+    if verify:
+        for difference in differences:
+            click.echo(f"error: --verify: {difference}", err=True)
+        if differences:
+            click.echo(
+                f"--verify: {len(differences)} files differ from a build from scratch; "
+                "delete .digest-cache and report this as a bug in digest.",
+                err=True,
+            )
+            sys.exit(1)
+        if not quiet:
+            click.echo(f"Verified: a build from scratch gives the same {result.files} files.")
     if strict and result.warnings:
         click.echo(f"--strict: {len(result.warnings)} warnings count as errors.", err=True)
         sys.exit(1)

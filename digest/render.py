@@ -13,7 +13,9 @@ from functools import partial
 from typing import Any, Protocol, TypeVar
 
 import jinja2
+import jinja2.compiler
 import jinja2.meta
+import jinja2.nodes
 
 from digest import __version__
 from digest.cache import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
@@ -496,6 +498,24 @@ class SiteRenderer:
         )
 
 
+class _NameTracker(jinja2.meta.TrackingCodeGenerator):
+    """jinja2.meta's tracker, but keeping names the environment has as globals: those are
+    exactly the ones asked about here."""
+
+    def enter_frame(self, frame: Any) -> None:
+        jinja2.compiler.CodeGenerator.enter_frame(self, frame)
+        for action, param in frame.symbols.loads.values():
+            if action == "resolve":
+                self.undeclared_identifiers.add(param)
+
+
+def _names_read(env: jinja2.Environment, tree: jinja2.nodes.Template) -> set[str]:
+    """Every name a template looks up in its context or the environment's globals."""
+    tracker = _NameTracker(env)
+    tracker.visit(tree)
+    return set(tracker.undeclared_identifiers)
+
+
 def _template_closure(env: jinja2.Environment, name: str) -> tuple[dict[str, str], set[str], bool]:
     """(sources by name, names the templates read from their context, whether any of them
     names another template only at render time) for a template and all it pulls in."""
@@ -515,7 +535,7 @@ def _template_closure(env: jinja2.Environment, name: str) -> tuple[dict[str, str
             sources[current] = f"unreadable {os.urandom(16).hex()}"
             continue
         sources[current] = source
-        names |= jinja2.meta.find_undeclared_variables(tree)
+        names |= _names_read(env, tree)
         for found in jinja2.meta.find_referenced_templates(tree):
             if found is None:
                 dynamic = True

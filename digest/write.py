@@ -210,6 +210,7 @@ class SiteWriter:
                 os.close(fd)
         except OSError as e:
             raise _output_error(e, self.out / key) from e
+        self._staged[key] = st.st_ino
         return Placed(key, st.st_size, st.st_mtime_ns, st.st_ino, True)
 
     def keep(self, rel: str, origin: str, record: tuple[int, int, int]) -> Placed | None:
@@ -240,9 +241,11 @@ class SiteWriter:
                     raise
                 shutil.copy2(source, target, follow_symlinks=False)  # no hard links here
                 copied = os.stat(target, follow_symlinks=False)
+                self._staged[key] = copied.st_ino
                 return Placed(key, copied.st_size, copied.st_mtime_ns, copied.st_ino, False)
         except OSError as e:
             raise _output_error(e, self.out / key) from e
+        self._staged[key] = live.st_ino
         return placed
 
     def _clear(self, key: str) -> None:
@@ -268,6 +271,7 @@ class SiteWriter:
             if ancestor in self._staged:  # a stale file (or link) where a folder must go
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(os.path.join(self.staging, ancestor))
+                del self._staged[ancestor]
             if ancestor not in self._staged_dirs:
                 with contextlib.suppress(FileExistsError):
                     os.mkdir(os.path.join(self.staging, ancestor))
@@ -275,33 +279,44 @@ class SiteWriter:
 
     # --- finishing ----------------------------------------------------------------------
 
-    def finish(self) -> int:
-        """Carry over the user's files, drop stale ones, write the manifest and swap the
-        staging folder in. Returns how many files an earlier build wrote that this one did not."""
+    def complete(self) -> None:
+        """Make the staging folder hold exactly the new site: the user's files carried over,
+        files of older builds gone. Steps that read the new site (a search index) come after
+        this; finish() calls it again for what they add."""
         self.open()
         try:
-            needed_dirs = _parents(self.written)
+            needed = _parents(self.written)
             # The user's files come along, unless one of ours now takes their place.
             foreign = [
                 key
                 for key in self._live
                 if key not in self.previous
                 and key not in self.written
-                and key not in needed_dirs
+                and key not in needed
                 and not (_parents([key]) & self.written.keys())
             ]
             for key in foreign:
                 self._link(key, os.stat(os.path.join(self.out, key), follow_symlinks=False))
             wanted = set(self.written) | set(foreign)
-            needed_dirs |= _parents(foreign)
-            for key in self._staged:
-                if key not in wanted:
-                    _unlink_file(os.path.join(self.staging, key))
-            for folder in sorted(self._staged_dirs - needed_dirs, key=len, reverse=True):
+            needed |= _parents(foreign)
+            for key in [k for k in self._staged if k not in wanted]:
+                _unlink_file(os.path.join(self.staging, key))
+                del self._staged[key]
+            for folder in sorted(self._staged_dirs - needed, key=len, reverse=True):
                 try:
                     os.rmdir(os.path.join(self.staging, folder))
                 except OSError:
                     shutil.rmtree(os.path.join(self.staging, folder), ignore_errors=True)
+                self._staged_dirs.discard(folder)
+                self._dirs.discard(folder)
+        except OSError as e:
+            raise _output_error(e, self.staging) from e
+
+    def finish(self) -> int:
+        """Complete the staging folder, write the manifest and swap it in. Returns how many
+        files an earlier build wrote that this one did not."""
+        self.complete()
+        try:
             target = self.staging / MANIFEST
             target.unlink(missing_ok=True)
             target.write_text(
