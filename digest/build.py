@@ -21,6 +21,7 @@ from digest.cache import (
     ReadOutcome,
     Record,
     can_fork,
+    die_with,
     files_fingerprint,
     fingerprint,
     published,
@@ -290,7 +291,9 @@ def _render_forked(
     waiting: dict[multiprocessing.connection.Connection, multiprocessing.process.BaseProcess] = {}
     for share in _shares(todo, workers):
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_render_share, args=(todo, share, writer, send))
+        process = context.Process(
+            target=_render_share, args=(todo, share, writer, send, os.getpid())
+        )
         process.daemon = True
         process.start()
         send.close()
@@ -332,7 +335,9 @@ def _render_share(
     share: list[int],
     writer: SiteWriter,
     conn: multiprocessing.connection.Connection,
+    build_pid: int,
 ) -> None:
+    die_with(build_pid)
     try:
         placed = []
         for n, index in enumerate(share, start=1):

@@ -3,6 +3,8 @@ keyed by content and by digest's own code, so a build redoes only what changed."
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import functools
 import hashlib
@@ -10,6 +12,7 @@ import marshal
 import multiprocessing
 import os
 import pickle
+import signal
 import sqlite3
 import sys
 import threading
@@ -692,8 +695,9 @@ def parse_file(reader: ArticleReader, parse_fp: bytes, path: Path) -> Parsed:
     return Parsed(path, shown, key, blob, body, ())
 
 
-def _start_worker(config: Config, parse_fp: bytes) -> None:
+def _start_worker(config: Config, parse_fp: bytes, build_pid: int) -> None:
     global _worker
+    die_with(build_pid)
     _worker = (ArticleReader(config), parse_fp)
 
 
@@ -716,9 +720,27 @@ def _parse_all(
     method = "fork" if can_fork() else "forkserver"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(
-        workers, context, initializer=_start_worker, initargs=(config, parse_fp)
+        workers,
+        context,
+        initializer=_start_worker,
+        initargs=(config, parse_fp, os.getpid() if method == "fork" else 0),
     ) as pool:
         yield from pool.map(_parse_in_worker, paths, chunksize=32)
+
+
+def die_with(build_pid: int) -> None:
+    """In a worker process: be killed as soon as the build that started it dies. A worker
+    left behind would keep the cache locked (it shares the lock when forked) or write into
+    the staging folder while the next build works there. build_pid is the parent of a
+    forked worker (0 for one started by a forkserver, which dies with the build)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if build_pid and os.getppid() != build_pid:  # it died before this process could ask
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def can_fork() -> bool:

@@ -160,7 +160,6 @@ class SiteWriter:
             if self.out.is_dir():
                 self._live, _ = _walk(self.out)
                 os.chmod(self.staging, stat.S_IMODE(os.stat(self.out).st_mode))
-            self._live.pop(MANIFEST, None)
             self._staged, self._staged_dirs = _walk(self.staging)
         except OSError as e:
             raise _output_error(e, self.staging) from e
@@ -291,6 +290,7 @@ class SiteWriter:
                 key
                 for key in self._live
                 if key not in self.previous
+                and key != MANIFEST
                 and key not in self.written
                 and key not in needed
                 and not (_parents([key]) & self.written.keys())
@@ -316,14 +316,7 @@ class SiteWriter:
         """Complete the staging folder, write the manifest and swap it in. Returns how many
         files an earlier build wrote that this one did not."""
         self.complete()
-        try:
-            target = self.staging / MANIFEST
-            target.unlink(missing_ok=True)
-            target.write_text(
-                json.dumps(sorted(self.written), ensure_ascii=False), encoding="utf-8"
-            )
-        except OSError as e:
-            raise _output_error(e, self.staging) from e
+        self.put(MANIFEST, json.dumps(sorted(self.written), ensure_ascii=False).encode("utf-8"))
         self._swap()
         return len(self.previous - set(self.written))
 
