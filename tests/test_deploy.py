@@ -55,12 +55,10 @@ def repo_site(make_site: MakeSite, tmp_path: Path) -> Path:
 
 
 def checkout_state(repo: Path) -> dict[str, str]:
-    """Everything about the user's checkout that deploy must not change."""
-    files = sorted(
-        p
-        for p in repo.rglob("*")
-        if p.is_file() and ".git" not in p.parts and "_site" not in p.parts
-    )
+    """Everything about the user's checkout that deploy must not change (the build's own
+    output and cache, both gitignored, are the build's to write)."""
+    ours = {".git", "_site", ".digest-cache"}
+    files = sorted(p for p in repo.rglob("*") if p.is_file() and not ours & set(p.parts))
     return {
         "HEAD": git(repo, "rev-parse", "HEAD"),
         "branch": git(repo, "symbolic-ref", "HEAD"),
