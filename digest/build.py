@@ -154,8 +154,9 @@ def build(
         # Everything the output is made from: if the output folder still holds exactly what
         # a build from the same inputs wrote, there is nothing to do.
         # The model holds no bodies: their keys count too.
+        theme_key = files_fingerprint(theme.folders)
         bodies = (read.keys[stub.path] for stub in chosen)
-        build_key = fingerprint(model_key, files_fingerprint(theme.folders), *bodies)
+        build_key = fingerprint(model_key, theme_key, *bodies)
         writer = SiteWriter(config.output_dir, staging_folder(config.output_dir, cache.folder))
         last = cache.generation(config.output_dir)
         if (
@@ -163,7 +164,7 @@ def build(
             and last is not None
             and last.build_key == build_key
             and set(last.records) == writer.previous
-            and output_matches(config.output_dir, {k: r[1:] for k, r in last.records.items()})
+            and output_matches(config.output_dir, {k: r[2:] for k, r in last.records.items()})
         ):
             return BuildResult(
                 config=config,
@@ -182,7 +183,7 @@ def build(
             cache.store_model(model_key, site, problems)
         warnings += problems + links
         counts = (len(site.articles), len(site.days), len(site.topics), len(site.untagged))
-        renderer = SiteRenderer(site, theme, cache.bodies(read), model_key)
+        renderer = SiteRenderer(site, theme, cache.bodies(read), model_key, theme_key)
         writer.open()
         before = last.records if last is not None else {}
         records: dict[str, Record] = {}
@@ -192,23 +193,26 @@ def build(
             pages += 1
             if isinstance(item, Output):
                 placed = writer.write(item.path, item.data, item.origin)
-                records[placed.path] = (None, *placed.record)
+                records[placed.path] = (None, None, *placed.record)
                 continue
             old = before.get(item.path)
-            if old is not None and old[0] == item.fingerprint:
-                kept = writer.keep(item.path, item.origin, old[1:])
-                if kept is not None:
-                    records[kept.path] = (item.fingerprint, *kept.record)
-                    continue
+            if old is not None:
+                # The cheap key first: the same model, theme and inputs make the same page.
+                fine = old[1] if old[0] == item.key else item.fingerprint()
+                if fine == old[1]:
+                    kept = writer.keep(item.path, item.origin, old[2:])
+                    if kept is not None:
+                        records[kept.path] = (item.key, fine, *kept.record)
+                        continue
             todo.append((writer.claim(item.path, item.origin), item))
-        for page, placed in render_pages(todo, writer, workers, progress):
-            records[placed.path] = (page.fingerprint, *placed.record)
+        for page, fine, placed in render_pages(todo, writer, workers, progress):
+            records[placed.path] = (page.key, fine, *placed.record)
 
         for rel, source in theme.static_files():
             placed = writer.write(rel, source.read_bytes(), str(source))
-            records[placed.path] = (None, *placed.record)
+            records[placed.path] = (None, None, *placed.record)
         placed = writer.write(".nojekyll", b"", "GitHub Pages marker")
-        records[placed.path] = (None, *placed.record)
+        records[placed.path] = (None, None, *placed.record)
         writer.complete()  # the staging folder now holds the whole new site
         staged = Staged(writer.staging, config.output_dir, config, writer.changed > 0)
         for name, step in POST_WRITE_STEPS:
@@ -216,7 +220,7 @@ def build(
             warnings.extend(problems)
             for rel, data in files:
                 placed = writer.write(rel, data, name)
-                records[placed.path] = (None, *placed.record)
+                records[placed.path] = (None, None, *placed.record)
 
         # Saved before the swap; the records vouch only for the files they name (see Generation).
         cache.save_generation(config.output_dir, Generation(build_key, pages, counts, records))
@@ -255,15 +259,16 @@ def _escaping_links(chosen: list[Entry], read: ReadOutcome, config: Config) -> l
 
 def render_pages(
     todo: list[tuple[str, Page]], writer: SiteWriter, workers: int, progress: Progress
-) -> Iterator[tuple[Page, Placed]]:
-    """Make the pages and place them in the staging folder; yields (page, Placed)."""
+) -> Iterator[tuple[Page, bytes, Placed]]:
+    """Make the pages and place them in the staging folder; yields (page, its fingerprint,
+    Placed)."""
     if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES and can_fork():
         yield from _render_forked(todo, writer, workers, progress)
         return
     for n, (key, page) in enumerate(todo, start=1):
         placed = writer.put(key, page.make())
         writer.note(placed)
-        yield page, placed
+        yield page, page.fingerprint(), placed
         if n % 1000 == 0:
             progress("render", n, len(todo))
 
@@ -285,7 +290,7 @@ def _shares(todo: list[tuple[str, Page]], workers: int) -> list[list[int]]:
 
 def _render_forked(
     todo: list[tuple[str, Page]], writer: SiteWriter, workers: int, progress: Progress
-) -> Iterator[tuple[Page, Placed]]:
+) -> Iterator[tuple[Page, bytes, Placed]]:
     # fork: the children share the model and the pages' recipes without copying them.
     context = multiprocessing.get_context("fork")
     waiting: dict[multiprocessing.connection.Connection, multiprocessing.process.BaseProcess] = {}
@@ -299,7 +304,7 @@ def _render_forked(
         send.close()
         waiting[receive] = process
     processes = list(waiting.values())
-    results: list[tuple[int, Placed]] = []
+    results: list[tuple[int, bytes, Placed]] = []
     error: BaseException | None = None
     done = 0
     while waiting:
@@ -325,9 +330,9 @@ def _render_forked(
         finished.join()
     if error is not None:
         raise error
-    for index, placed in results:
+    for index, fine, placed in results:
         writer.note(placed)
-        yield todo[index][1], placed
+        yield todo[index][1], fine, placed
 
 
 def _render_share(
@@ -342,7 +347,7 @@ def _render_share(
         placed = []
         for n, index in enumerate(share, start=1):
             key, page = todo[index]
-            placed.append((index, writer.put(key, page.make())))
+            placed.append((index, page.fingerprint(), writer.put(key, page.make())))
             if n % 250 == 0:
                 conn.send(("progress", 250))
         conn.send(("done", placed))

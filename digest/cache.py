@@ -73,7 +73,9 @@ _GENERATIONS_KEPT = 4  # output folders' records kept, for people who build to s
 _MODELS_KEPT = 2
 
 ProgressFn = Callable[[str, int, int], None]
-Record = tuple[bytes | None, int, int, int]  # (fingerprint or None, size, mtime_ns, inode)
+# What was written at a path: (page key, page fingerprint, size, mtime_ns, inode); the two
+# fingerprints are None for files made on every build (feeds, static files).
+Record = tuple[bytes | None, bytes | None, int, int, int]
 
 
 def fingerprint(*parts: bytes | str) -> bytes:

@@ -17,7 +17,7 @@ import jinja2.compiler
 import jinja2.meta
 import jinja2.nodes
 
-from digest import __version__
+from digest import __version__, feeds
 from digest.cache import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
 from digest.calendar_view import Calendars
 from digest.compose import DigestRenderer, compose_day
@@ -51,13 +51,16 @@ class Output:
 
 @dataclass(frozen=True)
 class Page:
-    """An output made only if needed: its fingerprint names everything it is made from (the
-    template and what it includes, the settings, the values it is given), so a build whose
-    last version of the file has the same fingerprint keeps that file as it is."""
+    """An output made only if needed. Two fingerprints say when it is: `key` names the whole
+    model, settings and theme plus the page's own inputs from outside the model (an
+    article's body), and is cheap; `fingerprint()` names just what the page is made from
+    (its template and what that pulls in, the values it is given), and is computed only when
+    the key changed. A build whose last version of the file has either keeps the file."""
 
     path: str
     origin: str
-    fingerprint: bytes
+    key: bytes
+    fingerprint: Callable[[], bytes]
     make: Callable[[], bytes]
     group: str = ""  # pages of one group share work (a day's digest): render them together
 
@@ -173,14 +176,16 @@ class SiteRenderer:
         theme: Theme,
         bodies: Bodies | None = None,
         model_key: bytes | None = None,
+        theme_key: bytes | None = None,
     ) -> None:
         """`bodies` gives articles their bodies when the model holds none; `model_key` names
-        the model (what the cache keys it by), for pages whose templates read all of it."""
+        the model and `theme_key` the theme's files, as the cache keys them."""
         self.site = site
         self.theme = theme
         self.config = site.config
         self.bodies = bodies
         self.model_key = model_key if model_key is not None else os.urandom(16)
+        self.site_key = fingerprint(self.model_key, theme_key or os.urandom(16))
         self.local = Localizer(self.config.language, theme.words)
         self.digest_html = DigestRenderer()
         self.archive = group_archive(site.days)
@@ -212,12 +217,14 @@ class SiteRenderer:
         self.settings = fingerprint(config_fingerprint(self.config), repr(theme.words))
         self._templates: dict[str, bytes] = {}
         self._digests: OrderedDict[date, str] = OrderedDict()
+        self._sitemaps: dict[tuple[SitemapEntry, ...], dict[str, bytes]] = {}
 
     def page(
         self, url: str, template: str, origin: str, updated: datetime | None = None, **context: Any
     ) -> Page:
         """A page at url from template. Values in context that are Lazy are made only if the
-        page is rendered; everything else is fingerprinted as given."""
+        page is rendered; everything else is fingerprinted as given. The values must come
+        from the model and the settings: anything else is the `extra` of recipe()."""
         return self.recipe(url, template, origin, updated, lambda: context)
 
     def recipe(
@@ -230,16 +237,25 @@ class SiteRenderer:
         group: str = "",
         root: str | None = None,
         path: str | None = None,
+        extra: tuple[bytes, ...] = (),
     ) -> Page:
-        """Like page(), with the context made by a function: called once for the fingerprint
-        and again to render, so a build holds no page's context while it decides."""
+        """Like page(), with the context made by a function: called for the fingerprint and
+        again to render, so a build holds no page's context while it decides. `extra` names
+        inputs from outside the model (an article body's key)."""
         if root is None:
             self.sitemap.append(SitemapEntry(url, updated))
             root = depth_root(url)
-        values = self.context(url, root, context())
-        print_ = fingerprint(self.settings, self.template_key(template), self.hasher.token(values))
+        path = url + "index.html" if path is None else path
+        key = fingerprint(self.site_key, self.settings, path, *extra)
+        print_ = partial(self._fingerprint, template, url, root, context)
         make = partial(self._render, template, url, root, context)
-        return Page(url + "index.html" if path is None else path, origin, print_, make, group)
+        return Page(path, origin, key, print_, make, group)
+
+    def _fingerprint(
+        self, template: str, url: str, root: str, context: Callable[[], dict[str, Any]]
+    ) -> bytes:
+        values = self.context(url, root, context())
+        return fingerprint(self.settings, self.template_key(template), self.hasher.token(values))
 
     def _render(
         self, template: str, url: str, root: str, context: Callable[[], dict[str, Any]]
@@ -254,8 +270,12 @@ class SiteRenderer:
         self, path: str, origin: str, make: Callable[..., bytes], *args: Any, group: str = ""
     ) -> Page:
         """An output that is not a template page, made by make(*args) only if needed."""
-        print_ = fingerprint(self.settings, self.hasher.token(lazy(make, *args)))
-        return Page(path, origin, print_, partial(make, *args), group)
+        key = fingerprint(self.site_key, self.settings, path)
+        print_ = partial(self._deferred_fingerprint, make, args)
+        return Page(path, origin, key, print_, partial(make, *args), group)
+
+    def _deferred_fingerprint(self, make: Callable[..., bytes], args: tuple[Any, ...]) -> bytes:
+        return fingerprint(self.settings, self.hasher.token(lazy(make, *args)))
 
     def template_key(self, name: str) -> bytes:
         """The template's source and everything it extends, includes or imports, and the
@@ -318,10 +338,25 @@ class SiteRenderer:
             )
         yield self.not_found_page()
         yield from self.feed_files()
-        # The sitemap lists the pages rendered above, so it comes last.
-        for path, data in sitemaps(self.sitemap, self.config):
-            yield Output(path, data, "sitemap")
+        # The sitemap lists the pages above, so it comes last.
+        yield from self.sitemap_files()
         yield Output("robots.txt", robots_txt(self.config), "robots.txt")
+
+    def sitemap_files(self) -> Iterator[Page]:
+        """sitemap.xml (and its parts past SITEMAP_LIMIT URLs), made only when the pages'
+        list changed."""
+        # The files sitemaps() makes, named as it names them.
+        count = max(1, -(-len(self.sitemap) // feeds.SITEMAP_LIMIT))
+        paths = ["sitemap.xml"] + ([f"sitemap-{n}.xml" for n in range(1, count + 1)] * (count > 1))
+        entries = tuple(self.sitemap)
+        for path in paths:
+            yield self.deferred(path, "sitemap", self._sitemap_file, path, entries)
+
+    def _sitemap_file(self, path: str, entries: tuple[SitemapEntry, ...]) -> bytes:
+        files = self._sitemaps.get(entries)
+        if files is None:
+            files = self._sitemaps[entries] = dict(sitemaps(entries, self.config))
+        return files[path]
 
     def feed_files(self) -> Iterator[Output]:
         config = self.config
@@ -427,6 +462,7 @@ class SiteRenderer:
             article.path,
             article.moment,
             partial(self._article_context, article, day),
+            extra=() if self.bodies is None else (self.bodies.key(article),),
         )
 
     def _article_context(self, article: Article, day: Day) -> dict[str, Any]:

@@ -51,11 +51,16 @@ def check_output_dir(config: Config) -> None:
 
 def safe_relative(rel: str) -> PurePosixPath:
     """A site path as a relative path with no way out: no .., no absolute part, no NUL."""
+    return PurePosixPath(checked_path(rel))
+
+
+def checked_path(rel: str) -> str:
+    """safe_relative() as a string: rel itself, if it is a path inside the output."""
     if "\x00" in rel or "\\" in rel or rel.startswith("/") or not rel:
         raise OutputError(f"refusing to write {rel!r}: not a relative path inside the output")
     if any(part in ("..", ".", "") for part in rel.split("/")):
         raise OutputError(f"refusing to write {rel!r}: it would leave the output folder")
-    return PurePosixPath(rel)
+    return rel
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,7 @@ class SiteWriter:
 
     def claim(self, rel: str, origin: str) -> str:
         """Reserve a path for one output; two outputs at one path are an error."""
-        key = safe_relative(rel).as_posix()
+        key = checked_path(rel)
         if key in self.written:
             raise OutputError(f"two pages want {key}: {self.written[key]} and {origin}")
         self.written[key] = origin or key
