@@ -169,6 +169,7 @@ def lazy(make: Callable[..., object], *args: object) -> Lazy:
 
 
 _PLAIN = (str, int, float, bool, type(None), bytes, date, datetime, clock_time, timedelta)
+_PLAIN_TYPES = frozenset(_PLAIN)  # exactly these types: their repr says all they hold
 _FUNCTIONS = (FunctionType, BuiltinFunctionType, MethodType)
 
 
@@ -185,7 +186,8 @@ class ValueHasher:
         self._fields: dict[type, tuple[tuple[str, ...], bool]] = {}
 
     def token(self, value: object) -> str:
-        if isinstance(value, _PLAIN):
+        kind = type(value)
+        if kind in _PLAIN_TYPES or isinstance(value, _PLAIN):
             return repr(value)
         key = id(value)
         constant = self._constants.get(key)
@@ -194,38 +196,48 @@ class ValueHasher:
         seen = self._memo.get(key)
         if seen is not None and seen[0] is value:
             return seen[1]
+        plain, token = _PLAIN_TYPES, self.token
         remember = False
-        if isinstance(value, tuple):
-            text = "(" + ",".join([self.token(v) for v in value]) + ")"
-            remember = len(value) >= 4  # the model's lists of articles, not passing pairs
-        elif isinstance(value, list):
-            text = "[" + ",".join([self.token(v) for v in value]) + "]"
-        elif isinstance(value, dict):
-            text = (
-                "{" + ",".join([f"{self.token(k)}:{self.token(v)}" for k, v in value.items()]) + "}"
+        if isinstance(value, tuple | list) and kind in (tuple, list):
+            text = "(" + ",".join([repr(v) if type(v) in plain else token(v) for v in value])
+            remember = kind is tuple and len(value) >= 4  # the model's lists, not pairs
+        elif kind is dict:
+            pairs = value.items()  # type: ignore[attr-defined]
+            text = "{" + ",".join(
+                [
+                    f"{repr(k) if type(k) in plain else token(k)}:"
+                    f"{repr(v) if type(v) in plain else token(v)}"
+                    for k, v in pairs
+                ]
             )
-        elif isinstance(value, Lazy):
-            text = f"lazy {self.token(value.make)}{self.token(value.args)}"
+        elif kind is Lazy:
+            text = f"lazy {token(value.make)}{token(value.args)}"  # type: ignore[attr-defined]
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            names, frozen = self._dataclass_fields(type(value))
-            parts = [self.token(getattr(value, name)) for name in names]
-            text = type(value).__qualname__ + "(" + ",".join(parts) + ")"
+            names, frozen = self._dataclass_fields(kind)
+            parts = []
+            for name in names:
+                field = getattr(value, name)
+                parts.append(repr(field) if type(field) in plain else token(field))
+            text = kind.__qualname__ + "(" + ",".join(parts)
             remember = frozen
         elif isinstance(value, _FUNCTIONS):
             owner = getattr(value, "__self__", None)
             text = f"{value.__module__}.{value.__qualname__}"
             if owner is not None and not isinstance(owner, ModuleType):
-                text += f" of {self.token(owner)}"
+                text += f" of {token(owner)}"
         elif isinstance(value, functools.partial):
-            text = f"partial {self.token((value.func, value.args, value.keywords))}"
+            text = f"partial {token((value.func, value.args, value.keywords))}"
         elif hasattr(value, "__wrapped__"):  # functools.cache and friends
-            text = f"wrapped {self.token(value.__wrapped__)}"
+            text = f"wrapped {token(value.__wrapped__)}"
         else:
             text = repr(value)
             if " at 0x" in text or " object at " in text:
                 text = f"unique {os.urandom(16).hex()}"
-        if len(text) > 40:
-            text = "#" + fingerprint(text).hex()
+        if remember or len(text) > 4000:  # remembered tokens stay short inside others
+            text = (
+                "#"
+                + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            )
         if remember:
             self._memo[key] = (value, text)
         return text
