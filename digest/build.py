@@ -180,6 +180,7 @@ def build(
             site, problems = cached[0](), cached[1]
         else:
             site, problems = build_site(cache.entries(read), config, selection)
+            read.fresh.clear()  # the model has what grouping needed; let the texts go
             cache.store_model(model_key, site, problems)
         warnings += problems + links
         counts = (len(site.articles), len(site.days), len(site.topics), len(site.untagged))

@@ -322,6 +322,22 @@ class Generation:
     records: dict[str, Record]
 
 
+class _Compressed:
+    """A file-like sink that keeps only the zlib-compressed bytes written to it."""
+
+    def __init__(self) -> None:
+        self._zlib = zlib.compressobj(1)
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(self._zlib.compress(data))
+        return len(data)
+
+    def data(self) -> bytes:
+        self._parts.append(self._zlib.flush())
+        return b"".join(self._parts)
+
+
 class ModelLoader:
     """A cached site model, unpickled on first use: a build with nothing to do may never
     need it."""
@@ -429,8 +445,8 @@ class BuildCache:
         needs them (entries()); problems come back in path order."""
         parse_fp = parse_fingerprint(config)
         db = self.db
-        row = db.execute("SELECT value FROM blobs WHERE name = 'index'").fetchone()
-        index: dict[str, IndexRow] = marshal.loads(row[0]) if row else {}
+        stored = db.execute("SELECT value FROM blobs WHERE name = 'index'").fetchone()
+        index: dict[str, IndexRow] = marshal.loads(stored[0]) if stored else {}
         now_ns = time.time_ns()
         prefix = os.fspath(config.site_dir) + os.sep
         shown_of = {p: _shown(p, prefix) for p in paths}
@@ -468,50 +484,51 @@ class BuildCache:
                     continue
             to_read.append(path)
 
-        parsed: dict[Path, Parsed] = {}
+        tz = config.tz
+        outcome = ReadOutcome(config)
+        # What was read now, kept small: bodies go straight to the cache, never into memory.
+        parsed: dict[Path, tuple[IndexRow | None, tuple[Problem, ...]]] = {}
         if to_read:
             db.execute("BEGIN")
             for n, fresh in enumerate(_parse_all(config, parse_fp, to_read, workers), start=1):
-                parsed[fresh.path] = fresh
-                if fresh.key is not None and fresh.entry:
-                    db.execute(
-                        "INSERT OR REPLACE INTO entries VALUES (?, ?)", (fresh.key, fresh.entry)
+                row: IndexRow | None = None
+                if fresh.entry:
+                    entry, problems, links = pickle.loads(fresh.entry)
+                    outcome.fresh[fresh.shown] = entry
+                    if fresh.key is None:  # changed while read: used now, not remembered
+                        outcome.unstable[fresh.shown] = fresh.body
+                    else:
+                        db.execute(
+                            "INSERT OR REPLACE INTO entries VALUES (?, ?)",
+                            (fresh.key, fresh.entry),
+                        )
+                        db.execute(
+                            "INSERT OR REPLACE INTO bodies VALUES (?, ?)", (fresh.key, fresh.body)
+                        )
+                    row = (
+                        *(0, 0, 0, 0, 0),
+                        fresh.key,
+                        fingerprint(fresh.entry),
+                        entry.date.isoformat(),
+                        entry.has_time,
+                        entry.draft,
+                        pickle.dumps(problems) if problems else None,
+                        links,
                     )
-                    db.execute(
-                        "INSERT OR REPLACE INTO bodies VALUES (?, ?)", (fresh.key, fresh.body)
-                    )
+                parsed[fresh.path] = (row, fresh.problems)
                 if n % 500 == 0 or n == len(to_read):
                     progress("read", n, len(to_read))
             db.execute("COMMIT")
 
-        tz = config.tz
-        outcome = ReadOutcome(config)
         new_index: dict[str, IndexRow] = {}
         for path in paths:
             shown = shown_of[path]
             result = parsed.get(path)
             if result is not None:
-                outcome.problems.extend(result.problems)
-                if not result.entry:
+                outcome.problems.extend(result[1])
+                if result[0] is None:
                     continue
-                entry, problems, links = pickle.loads(result.entry)
-                outcome.fresh[shown] = entry
-                if result.key is None:  # changed while read: used now, not remembered
-                    outcome.unstable[shown] = result.body
-                facts: IndexRow = (
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    result.key,
-                    fingerprint(result.entry),
-                    entry.date.isoformat(),
-                    entry.has_time,
-                    entry.draft,
-                    pickle.dumps(problems) if problems else None,
-                    links,
-                )
+                facts: IndexRow = result[0]
             else:
                 facts = known[path]
             key, lean_fp, when, has_time, draft, problems_blob, links = facts[5:]
@@ -574,7 +591,9 @@ class BuildCache:
         return ModelLoader(row[0], config), pickle.loads(row[1])
 
     def store_model(self, key: bytes, site: Site, problems: list[Problem]) -> None:
-        data = zlib.compress(pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        sink = _Compressed()  # pickled straight into zlib: no second copy of the model
+        pickle.Pickler(sink, protocol=pickle.HIGHEST_PROTOCOL).dump(site)
+        data = sink.data()
         db = self.db
         db.execute("BEGIN")
         db.execute(
