@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import importlib.metadata
 import json
 import os
@@ -223,18 +224,29 @@ class CorpusSpec:
 
 
 def ensure_corpus(work: Path, spec: CorpusSpec, flavor: str, size: int) -> Path:
-    """Generate a corpus once; a marker written last shows it is complete."""
+    """Generate a corpus once; a marker written last shows it is complete, and which
+    corpus.py made it (a corpus from another version is made again)."""
     site = spec.folder(work, flavor, size)
     marker = site / ".bench-corpus.json"
-    if marker.exists():
-        return site
+    generator = hashlib.sha256(Path(corpus.__file__).read_bytes()).hexdigest()[:16]
+    try:
+        if json.loads(marker.read_text(encoding="utf-8")).get("generator") == generator:
+            return site
+    except (OSError, ValueError, AttributeError):
+        pass
     if site.exists():
         log(f"removing incomplete corpus {site}")
         shutil.rmtree(site)
     log(f"writing {size} articles for {flavor} into {site}")
     started = time.perf_counter()
     corpus.write_corpus(site, flavor, size, spec.per_day, spec.seed, spec.end)
-    details = {"flavor": flavor, "articles": size, "per_day": spec.per_day, "seed": spec.seed}
+    details = {
+        "flavor": flavor,
+        "articles": size,
+        "per_day": spec.per_day,
+        "seed": spec.seed,
+        "generator": generator,  # a changed corpus.py makes the corpus again
+    }
     marker.write_text(json.dumps({**details, "end": str(spec.end)}) + "\n", encoding="utf-8")
     log(f"  done in {time.perf_counter() - started:.1f} s")
     return site
@@ -341,18 +353,39 @@ def render_table(rows: list[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_report(rows: list[Row], versions: list[str], repeat: int) -> str:
+def render_per_article(rows: list[Row]) -> str:
+    """digest's cold build time per article at each size, against the 10,000 figure."""
+    ours = sorted((row for row in rows if row.tool == "digest" and row.cold), key=lambda r: r.size)
+    if len(ours) < 2:
+        return ""
+    base = next((row for row in ours if row.size == 10_000), ours[0])
+    assert base.cold is not None
+    base_ms = base.cold / base.size * 1000
+    cells = []
+    for row in ours:
+        assert row.cold is not None
+        ms = row.cold / row.size * 1000
+        cells.append(f"{row.size}: {ms:.2f} ms ({ms / base_ms:.2f}× the {base.size} figure)")
+    return "\ndigest cold build per article: " + "; ".join(cells) + ".\n"
+
+
+def render_report(
+    rows: list[Row], versions: list[str], repeat: int, load: tuple[float, float], note: str
+) -> str:
     cores = os.cpu_count() or 0
     header = [
         f"Benchmark of {dt.date.today()}: {cores} cores, {platform.system()} "
         f"{platform.machine()}; median of {repeat} run(s), peak RSS is the highest of all "
-        "runs; ratios below 1 mean digest is faster or smaller.",
+        "runs; ratios below 1 mean digest is faster or smaller. Load average (1 min) "
+        f"{load[0]:.2f} when the run began, {load[1]:.2f} when it ended"
+        + (f"; {note}" if note else "")
+        + ".",
         "",
         *(f"- {version}" for version in versions),
         "",
         "",
     ]
-    return "\n".join(header) + render_table(rows)
+    return "\n".join(header) + render_table(rows) + render_per_article(rows)
 
 
 # --- command line -----------------------------------------------------------------------
@@ -395,6 +428,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--end", type=dt.date.fromisoformat, default=corpus.DEFAULT_END)
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per build")
+    parser.add_argument("--note", default="", help="a sentence for the report's header")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -417,12 +451,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.big and "digest" in tools:
         plan.append((args.big, "digest"))
     rows: list[Row] = []
+    load_before = os.getloadavg()[0]
     for size, name in plan:
         site = ensure_corpus(work, spec, name, size)
         edited = corpus.article_file(site, name, size // 2, spec.per_day, spec.end)
         samples = measure(tools[name], size, site, edited, args.repeat, args.timeout)
         rows.append(summarize(size, name, samples))
-    report = render_report(rows, versions, args.repeat)
+    load = (load_before, os.getloadavg()[0])
+    report = render_report(rows, versions, args.repeat, load, args.note)
     print(report, end="")
     if args.out is not None:
         args.out.write_text(report, encoding="utf-8")

@@ -169,7 +169,7 @@ def build(
             return BuildResult(
                 config=config,
                 model=cached[0],
-                warnings=[*warnings, *cached[1], *links],
+                warnings=[*warnings, *cached[1], *links, *last.notes],
                 pages=last.pages,
                 files=len(last.records),
                 seconds=time.perf_counter() - started,
@@ -216,15 +216,18 @@ def build(
         records[placed.path] = (None, None, *placed.record)
         writer.complete()  # the staging folder now holds the whole new site
         staged = Staged(writer.staging, config.output_dir, config, writer.changed > 0)
+        notes: list[Problem] = []
         for name, step in POST_WRITE_STEPS:
             files, problems = step(staged)
-            warnings.extend(problems)
+            notes.extend(problems)
             for rel, data in files:
                 placed = writer.write(rel, data, name)
                 records[placed.path] = (None, None, *placed.record)
 
         # Saved before the swap; the records vouch only for the files they name (see Generation).
-        cache.save_generation(config.output_dir, Generation(build_key, pages, counts, records))
+        warnings.extend(notes)
+        generation = Generation(build_key, pages, counts, records, notes)
+        cache.save_generation(config.output_dir, generation)
         removed = writer.finish()
         cache.tidy()
         cache.forget_unused(read)

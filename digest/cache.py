@@ -67,7 +67,7 @@ _TABLES = (
     "bodies (key BLOB PRIMARY KEY, body BLOB)",
     "models (key BLOB PRIMARY KEY, site BLOB, problems BLOB, used REAL)",
     "generations (id TEXT PRIMARY KEY, created REAL, build_key BLOB, pages INT, counts BLOB,"
-    " records BLOB)",
+    " records BLOB, notes BLOB)",
 )
 _GENERATIONS_KEPT = 4  # output folders' records kept, for people who build to several places
 _MODELS_KEPT = 2
@@ -320,6 +320,8 @@ class Generation:
     pages: int
     counts: tuple[int, int, int, int]  # articles, days, topics, untagged: for the summary
     records: dict[str, Record]
+    notes: list[Problem]  # warnings of the steps after writing, said again by a build that
+    # finds nothing to do
 
 
 class _Compressed:
@@ -614,17 +616,19 @@ class BuildCache:
 
     def generation(self, out: Path) -> Generation | None:
         row = self.db.execute(
-            "SELECT build_key, pages, counts, records FROM generations WHERE id = ?", (str(out),)
+            "SELECT build_key, pages, counts, records, notes FROM generations WHERE id = ?",
+            (str(out),),
         ).fetchone()
         if row is None:
             return None
-        return Generation(row[0], row[1], marshal.loads(row[2]), marshal.loads(row[3]))
+        counts, records, notes = marshal.loads(row[2]), marshal.loads(row[3]), pickle.loads(row[4])
+        return Generation(row[0], row[1], counts, records, notes)
 
     def save_generation(self, out: Path, generation: Generation) -> None:
         db = self.db
         db.execute("BEGIN")
         db.execute(
-            "INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 str(out),
                 time.time(),
@@ -632,6 +636,7 @@ class BuildCache:
                 generation.pages,
                 marshal.dumps(generation.counts),
                 marshal.dumps(generation.records),
+                pickle.dumps(generation.notes),
             ),
         )
         db.execute("COMMIT")

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 import digest
+import digest.build
+from digest.build import Staged
 from digest.cache import code_fingerprint
+from digest.errors import Problem
 from digest.sources import Entry
 from tests.conftest import BASIC_CONFIG, MakeSite, build_at_now, read
 
@@ -216,3 +219,33 @@ def test_a_cache_of_another_output_folder_does_not_mislead(
     assert (result.parsed, result.rendered) == (0, first.rendered)
     assert (elsewhere / ARTICLE_PAGE).read_bytes() == (site / "_site" / ARTICLE_PAGE).read_bytes()
     assert build_at_now(site).rendered == 0
+
+
+def test_steps_after_writing_see_the_whole_new_site_and_their_warnings_stay(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post-write step (Pagefind's place) reads the complete new site before it goes
+    live, without pages of older builds; its warnings are said again by a build that finds
+    nothing to do."""
+    seen: list[set[str]] = []
+
+    def step(staged: Staged) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+        pages = {p.relative_to(staged.folder).as_posix() for p in staged.folder.rglob("*.html")}
+        seen.append(pages)
+        return [("extra/notes.txt", b"%d pages" % len(pages))], [
+            Problem("site.yaml", None, "the step says hello")
+        ]
+
+    monkeypatch.setattr(digest.build, "POST_WRITE_STEPS", [("a step", step)])
+    site = make_site(SITE)
+    first = build_at_now(site)
+    (site / "content/c.txt").unlink()
+    second = build_at_now(site)
+    third = build_at_now(site)  # nothing changed: the step does not run again
+    out = site / "_site"
+    assert seen[1] == {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
+    assert "2026/02/11/dialoh-pro-myr/index.html" in seen[0] - seen[1]
+    assert len(seen) == 2
+    assert read(site, "extra/notes.txt") == f"{len(seen[1])} pages"
+    for result in (first, second, third):
+        assert [str(w) for w in result.warnings] == ["site.yaml: the step says hello"]
