@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import multiprocessing
 import multiprocessing.connection
@@ -157,6 +158,8 @@ def build(
         theme_key = files_fingerprint(theme.folders)
         bodies = (read.keys[stub.path] for stub in chosen)
         build_key = fingerprint(model_key, theme_key, *bodies)
+        del paths, chosen, read.stubs[:]  # not needed again; a large site's worth of memory
+        read.lean.clear()
         writer = SiteWriter(config.output_dir, staging_folder(config.output_dir, cache.folder))
         last = cache.generation(config.output_dir)
         if (
@@ -295,7 +298,18 @@ def _shares(todo: list[tuple[str, Page]], workers: int) -> list[list[int]]:
 def _render_forked(
     todo: list[tuple[str, Page]], writer: SiteWriter, workers: int, progress: Progress
 ) -> Iterator[tuple[Page, bytes, Placed]]:
-    # fork: the children share the model and the pages' recipes without copying them.
+    # fork: the children share the model and the pages' recipes without copying them; frozen,
+    # the parent's objects are not copied into a child just for its garbage collector to look.
+    gc.freeze()
+    try:
+        yield from _render_in_children(todo, writer, workers, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _render_in_children(
+    todo: list[tuple[str, Page]], writer: SiteWriter, workers: int, progress: Progress
+) -> Iterator[tuple[Page, bytes, Placed]]:
     context = multiprocessing.get_context("fork")
     waiting: dict[multiprocessing.connection.Connection, multiprocessing.process.BaseProcess] = {}
     for share in _shares(todo, workers):
