@@ -7,6 +7,7 @@ import html
 import multiprocessing
 import multiprocessing.connection
 import os
+import sqlite3
 import tempfile
 import time
 import traceback
@@ -138,44 +139,66 @@ def build(
     started = time.perf_counter()
     config, warnings = load_config(site_dir, options.output_dir)
     check_output_dir(config)
-    theme = Theme(config)
-    workers = options.workers or os.cpu_count() or 1
-    selection = Selection(options.now or datetime.now(config.tz), options.drafts, options.future)
+    run = _Run(
+        config=config,
+        theme=Theme(config),
+        selection=Selection(options.now or datetime.now(config.tz), options.drafts, options.future),
+        workers=options.workers or os.cpu_count() or 1,
+        progress=progress,
+        warnings=warnings,
+    )
+    folder = options.cache_dir or config.site_dir / CACHE_DIR
+    try:
+        with BuildCache(folder) as cache:
+            result = run.build(cache)
+    except sqlite3.DatabaseError:  # a damaged cache, found only now: the output is untouched
+        BuildCache.discard(folder)
+        run.warnings = list(warnings)
+        with BuildCache(folder) as cache:
+            result = run.build(cache)
+    result.seconds = time.perf_counter() - started
+    return result
 
-    with BuildCache(options.cache_dir or config.site_dir / CACHE_DIR) as cache:
+
+@dataclass
+class _Run:
+    """One build's steps, in order: read, group, check whether anything changed, write the
+    pages that did into the staging folder, run the post-write steps, swap."""
+
+    config: Config
+    theme: Theme
+    selection: Selection
+    workers: int
+    progress: Progress
+    warnings: list[Problem]
+
+    def build(self, cache: BuildCache) -> BuildResult:
+        config, selection = self.config, self.selection
+        warnings = self.warnings = list(self.warnings)
         paths, problems = find_articles(config.content_dir)
         warnings.extend(problems)
-        read = cache.read_entries(config, paths, workers, progress)
+        read = cache.read_entries(config, paths, self.workers, self.progress)
         warnings.extend(read.problems)
         chosen = published(read, selection)
         model_key = cache.model_key(config, selection, chosen, read)
         cached = cache.load_model(model_key, config)
         links = _escaping_links(chosen, read, config)
-
-        # Everything the output is made from: if the output folder still holds exactly what
-        # a build from the same inputs wrote, there is nothing to do.
-        # The model holds no bodies: their keys count too.
-        theme_key = files_fingerprint(theme.folders)
+        # Everything the output is made from (the model holds no bodies: their keys count).
+        theme_key = files_fingerprint(self.theme.folders)
         bodies = (read.keys[stub.path] for stub in chosen)
         build_key = fingerprint(model_key, theme_key, *bodies)
         del paths, chosen, read.stubs[:]  # not needed again; a large site's worth of memory
         read.lean.clear()
-        writer = SiteWriter(config.output_dir, staging_folder(config.output_dir, cache.folder))
+
         last = cache.generation(config.output_dir)
-        if (
-            cached is not None
-            and last is not None
-            and last.build_key == build_key
-            and set(last.records) == writer.previous
-            and output_matches(config.output_dir, {k: r[2:] for k, r in last.records.items()})
-        ):
+        writer = SiteWriter(config.output_dir, staging_folder(config.output_dir, cache.folder))
+        if cached is not None and last is not None and _unchanged(last, build_key, writer):
             return BuildResult(
                 config=config,
                 model=cached[0],
                 warnings=[*warnings, *cached[1], *links, *last.notes],
                 pages=last.pages,
                 files=len(last.records),
-                seconds=time.perf_counter() - started,
                 counts=last.counts,
             )
 
@@ -186,15 +209,43 @@ def build(
             read.fresh.clear()  # the model has what grouping needed; let the texts go
             cache.store_model(model_key, site, problems)
         warnings += problems + links
+        renderer = SiteRenderer(site, self.theme, cache.bodies(read), model_key, theme_key)
+        records, pages, rendered = self.write_pages(renderer, writer, last)
+        notes = self.post_write(writer, records)
+        warnings += notes
         counts = (len(site.articles), len(site.days), len(site.topics), len(site.untagged))
-        renderer = SiteRenderer(site, theme, cache.bodies(read), model_key, theme_key)
+        # Saved before the swap; the records vouch only for the files they name (see Generation).
+        cache.save_generation(
+            config.output_dir, Generation(build_key, pages, counts, records, notes)
+        )
+        removed = writer.finish()
+        cache.tidy()
+        cache.forget_unused(read)
+        return BuildResult(
+            config=config,
+            model=site,
+            warnings=warnings,
+            pages=pages,
+            files=len(writer.written),
+            changed=writer.changed,
+            removed=removed,
+            parsed=read.parsed,
+            rendered=rendered,
+            counts=counts,
+        )
+
+    def write_pages(
+        self, renderer: SiteRenderer, writer: SiteWriter, last: Generation | None
+    ) -> tuple[dict[str, Record], int, int]:
+        """Every output into the staging folder: a page whose inputs are as last time is
+        the live file, linked; the others are rendered. Returns (records, outputs, rendered)."""
         writer.open()
         before = last.records if last is not None else {}
         records: dict[str, Record] = {}
         todo: list[tuple[str, Page]] = []
-        pages = 0
+        count = 0
         for item in renderer.all_pages():
-            pages += 1
+            count += 1
             if isinstance(item, Output):
                 placed = writer.write(item.path, item.data, item.origin)
                 records[placed.path] = (None, None, *placed.record)
@@ -209,16 +260,19 @@ def build(
                         records[kept.path] = (item.key, fine, *kept.record)
                         continue
             todo.append((writer.claim(item.path, item.origin), item))
-        for page, fine, placed in render_pages(todo, writer, workers, progress):
+        for page, fine, placed in render_pages(todo, writer, self.workers, self.progress):
             records[placed.path] = (page.key, fine, *placed.record)
-
-        for rel, source in theme.static_files():
+        for rel, source in self.theme.static_files():
             placed = writer.write(rel, source.read_bytes(), str(source))
             records[placed.path] = (None, None, *placed.record)
         placed = writer.write(".nojekyll", b"", "GitHub Pages marker")
         records[placed.path] = (None, None, *placed.record)
+        return records, count, len(todo)
+
+    def post_write(self, writer: SiteWriter, records: dict[str, Record]) -> list[Problem]:
+        """Run POST_WRITE_STEPS on the complete new site; their files join it."""
         writer.complete()  # the staging folder now holds the whole new site
-        staged = Staged(writer.staging, config.output_dir, config, writer.changed > 0)
+        staged = Staged(writer.staging, self.config.output_dir, self.config, writer.changed > 0)
         notes: list[Problem] = []
         for name, step in POST_WRITE_STEPS:
             files, problems = step(staged)
@@ -226,26 +280,16 @@ def build(
             for rel, data in files:
                 placed = writer.write(rel, data, name)
                 records[placed.path] = (None, None, *placed.record)
+        return notes
 
-        # Saved before the swap; the records vouch only for the files they name (see Generation).
-        warnings.extend(notes)
-        generation = Generation(build_key, pages, counts, records, notes)
-        cache.save_generation(config.output_dir, generation)
-        removed = writer.finish()
-        cache.tidy()
-        cache.forget_unused(read)
-    return BuildResult(
-        config=config,
-        model=site,
-        warnings=warnings,
-        pages=pages,
-        files=len(writer.written),
-        changed=writer.changed,
-        removed=removed,
-        seconds=time.perf_counter() - started,
-        parsed=read.parsed,
-        rendered=len(todo),
-        counts=counts,
+
+def _unchanged(last: Generation, build_key: bytes, writer: SiteWriter) -> bool:
+    """Whether the output folder still holds exactly what a build from the same inputs
+    wrote: then there is nothing to do."""
+    return (
+        last.build_key == build_key
+        and set(last.records) == writer.previous
+        and output_matches(writer.out, {k: r[2:] for k, r in last.records.items()})
     )
 
 
@@ -366,8 +410,8 @@ def _render_share(
         for n, index in enumerate(share, start=1):
             key, page = todo[index]
             placed.append((index, page.fingerprint(), writer.put(key, page.make())))
-            if n % 250 == 0:
-                conn.send(("progress", 250))
+            if n % 500 == 0:
+                conn.send(("progress", 500))
         conn.send(("done", placed))
     except DigestError as e:
         conn.send(("error", e))

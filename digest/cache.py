@@ -359,7 +359,7 @@ class ModelLoader:
 
 
 class CacheError(DigestError):
-    """The cache folder cannot be used (not writable, locked by a stuck build)."""
+    """The cache folder cannot be used (not writable) or lost what it should hold."""
 
 
 class BuildCache:
@@ -398,7 +398,7 @@ class BuildCache:
         try:
             self._db = self._connect()
         except sqlite3.DatabaseError:
-            self._discard()
+            self.discard(self.folder)
             self._db = self._connect()
 
     def close(self) -> None:
@@ -433,9 +433,11 @@ class BuildCache:
             db.execute("COMMIT")
         return db
 
-    def _discard(self) -> None:
+    @staticmethod
+    def discard(folder: Path) -> None:
+        """Delete a damaged cache's database (the next open starts an empty one)."""
         for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+            (folder / f"cache.sqlite3{suffix}").unlink(missing_ok=True)
 
     # --- reading articles ---------------------------------------------------------------
 

@@ -14,11 +14,11 @@ import pytest
 
 import digest
 import digest.build
-from digest.build import Staged
+from digest.build import BuildOptions, Staged, verify
 from digest.cache import code_fingerprint
 from digest.errors import Problem
 from digest.sources import Entry
-from tests.conftest import BASIC_CONFIG, MakeSite, build_at_now, read
+from tests.conftest import BASIC_CONFIG, NOW, MakeSite, build_at_now, read
 
 
 def md(title: str, date: str, tags: str, body: str) -> str:
@@ -249,3 +249,15 @@ def test_steps_after_writing_see_the_whole_new_site_and_their_warnings_stay(
     assert read(site, "extra/notes.txt") == f"{len(seen[1])} pages"
     for result in (first, second, third):
         assert [str(w) for w in result.warnings] == ["site.yaml: the step says hello"]
+
+
+def test_a_cache_damaged_inside_is_started_again(make_site: MakeSite) -> None:
+    site = make_site(SITE)
+    build_at_now(site)
+    database = site / ".digest-cache/cache.sqlite3"
+    database.write_bytes(database.read_bytes()[: database.stat().st_size // 2])
+    (site / "content/a.md").write_text(md("Новий заголовок", "2026-02-10", "[economy]", "Так."))
+    result, differences = verify(site, BuildOptions(now=NOW))
+    assert differences == []
+    assert "Новий заголовок" in read(site, "tags/economy/index.html")
+    assert result.parsed >= 1
