@@ -238,11 +238,12 @@ class _Run:
         self, renderer: SiteRenderer, writer: SiteWriter, last: Generation | None
     ) -> tuple[dict[str, Record], int, int]:
         """Every output into the staging folder: a page whose inputs are as last time is
-        the live file, linked; the others are rendered. Returns (records, outputs, rendered)."""
+        the live file, linked; the others are settled by _settle(), in worker processes when
+        there are many. Returns (records, outputs, pages rendered)."""
         writer.open()
         before = last.records if last is not None else {}
         records: dict[str, Record] = {}
-        todo: list[tuple[str, Page]] = []
+        jobs: list[Job] = []
         count = 0
         for item in renderer.all_pages():
             count += 1
@@ -251,23 +252,25 @@ class _Run:
                 records[placed.path] = (None, None, *placed.record)
                 continue
             old = before.get(item.path)
-            if old is not None:
-                # The cheap key first: the same model, theme and inputs make the same page.
-                fine = old[1] if old[0] == item.key else item.fingerprint()
-                if fine == old[1]:
-                    kept = writer.keep(item.path, item.origin, old[2:])
-                    if kept is not None:
-                        records[kept.path] = (item.key, fine, *kept.record)
-                        continue
-            todo.append((writer.claim(item.path, item.origin), item))
-        for page, fine, placed in render_pages(todo, writer, self.workers, self.progress):
+            if old is not None and old[0] == item.key:
+                # The same model, theme and inputs make the same page: no need to look closer.
+                kept = writer.keep(item.path, item.origin, old[2:])
+                if kept is not None:
+                    records[kept.path] = (item.key, old[1], *kept.record)
+                    continue
+            jobs.append(Job(writer.claim(item.path, item.origin), item, old))
+        rendered = 0
+        if jobs:
+            renderer.prepare()
+        for page, fine, placed, made in settle_pages(jobs, writer, self.workers, self.progress):
             records[placed.path] = (page.key, fine, *placed.record)
+            rendered += made
         for rel, source in self.theme.static_files():
             placed = writer.write(rel, source.read_bytes(), str(source))
             records[placed.path] = (None, None, *placed.record)
         placed = writer.write(".nojekyll", b"", "GitHub Pages marker")
         records[placed.path] = (None, None, *placed.record)
-        return records, count, len(todo)
+        return records, count, rendered
 
     def post_write(self, writer: SiteWriter, records: dict[str, Record]) -> list[Problem]:
         """Run POST_WRITE_STEPS on the complete new site; their files join it."""
@@ -308,65 +311,84 @@ def _escaping_links(chosen: list[Entry], read: ReadOutcome, config: Config) -> l
 # --- rendering, in processes when there is much of it -------------------------------------
 
 
-def render_pages(
-    todo: list[tuple[str, Page]], writer: SiteWriter, workers: int, progress: Progress
-) -> Iterator[tuple[Page, bytes, Placed]]:
-    """Make the pages and place them in the staging folder; yields (page, its fingerprint,
-    Placed)."""
-    if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES and can_fork():
-        yield from _render_forked(todo, writer, workers, progress)
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A page whose cheap key changed, at its claimed path, with what was there last time."""
+
+    key: str
+    page: Page
+    old: Record | None
+
+
+def settle(job: Job, writer: SiteWriter) -> tuple[bytes, Placed, bool]:
+    """Keep the live file if the page's fine fingerprint is as last time, else render it.
+    Returns (fingerprint, Placed, whether it was rendered). Safe in forked processes."""
+    fine = job.page.fingerprint()
+    if job.old is not None and job.old[1] == fine:
+        kept = writer.keep_claimed(job.key, job.old[2:])
+        if kept is not None:
+            return fine, kept, False
+    return fine, writer.put(job.key, job.page.make()), True
+
+
+def settle_pages(
+    jobs: list[Job], writer: SiteWriter, workers: int, progress: Progress
+) -> Iterator[tuple[Page, bytes, Placed, bool]]:
+    """settle() every job; yields (page, its fingerprint, Placed, rendered)."""
+    if workers > 1 and len(jobs) >= PARALLEL_MIN_PAGES and can_fork():
+        yield from _settle_forked(jobs, writer, workers, progress)
         return
-    for n, (key, page) in enumerate(todo, start=1):
-        placed = writer.put(key, page.make())
+    for n, job in enumerate(jobs, start=1):
+        fine, placed, made = settle(job, writer)
         writer.note(placed)
-        yield page, page.fingerprint(), placed
+        yield job.page, fine, placed, made
         if n % 1000 == 0:
-            progress("render", n, len(todo))
+            progress("render", n, len(jobs))
 
 
-def _shares(todo: list[tuple[str, Page]], workers: int) -> list[list[int]]:
+def _shares(jobs: list[Job], workers: int) -> list[list[int]]:
     """Split the pages between processes, keeping a group (a home page with its days, which
     share their digests) in one, each next run of pages going to the least loaded."""
     shares: list[list[int]] = [[] for _ in range(workers)]
     start = 0
-    while start < len(todo):
+    while start < len(jobs):
         end = start + 1
-        group = todo[start][1].group
-        while group and end < len(todo) and todo[end][1].group == group:
+        group = jobs[start].page.group
+        while group and end < len(jobs) and jobs[end].page.group == group:
             end += 1
         min(shares, key=len).extend(range(start, end))
         start = end
     return [share for share in shares if share]
 
 
-def _render_forked(
-    todo: list[tuple[str, Page]], writer: SiteWriter, workers: int, progress: Progress
-) -> Iterator[tuple[Page, bytes, Placed]]:
+def _settle_forked(
+    jobs: list[Job], writer: SiteWriter, workers: int, progress: Progress
+) -> Iterator[tuple[Page, bytes, Placed, bool]]:
     # fork: the children share the model and the pages' recipes without copying them; frozen,
     # the parent's objects are not copied into a child just for its garbage collector to look.
     gc.freeze()
     try:
-        yield from _render_in_children(todo, writer, workers, progress)
+        yield from _settle_in_children(jobs, writer, workers, progress)
     finally:
         gc.unfreeze()
 
 
-def _render_in_children(
-    todo: list[tuple[str, Page]], writer: SiteWriter, workers: int, progress: Progress
-) -> Iterator[tuple[Page, bytes, Placed]]:
+def _settle_in_children(
+    jobs: list[Job], writer: SiteWriter, workers: int, progress: Progress
+) -> Iterator[tuple[Page, bytes, Placed, bool]]:
     context = multiprocessing.get_context("fork")
     waiting: dict[multiprocessing.connection.Connection, multiprocessing.process.BaseProcess] = {}
-    for share in _shares(todo, workers):
+    for share in _shares(jobs, workers):
         receive, send = context.Pipe(duplex=False)
         process = context.Process(
-            target=_render_share, args=(todo, share, writer, send, os.getpid())
+            target=_settle_share, args=(jobs, share, writer, send, os.getpid())
         )
         process.daemon = True
         process.start()
         send.close()
         waiting[receive] = process
     processes = list(waiting.values())
-    results: list[tuple[int, bytes, Placed]] = []
+    results: list[tuple[int, bytes, Placed, bool]] = []
     error: BaseException | None = None
     done = 0
     while waiting:
@@ -378,7 +400,7 @@ def _render_in_children(
                 kind, payload = "error", DigestError("a rendering process stopped unexpectedly")
             if kind == "progress":
                 done += payload
-                progress("render", done, len(todo))
+                progress("render", done, len(jobs))
                 continue
             if kind == "done":
                 results.extend(payload)
@@ -392,13 +414,13 @@ def _render_in_children(
         finished.join()
     if error is not None:
         raise error
-    for index, fine, placed in results:
+    for index, fine, placed, made in results:
         writer.note(placed)
-        yield todo[index][1], fine, placed
+        yield jobs[index].page, fine, placed, made
 
 
-def _render_share(
-    todo: list[tuple[str, Page]],
+def _settle_share(
+    jobs: list[Job],
     share: list[int],
     writer: SiteWriter,
     conn: multiprocessing.connection.Connection,
@@ -408,8 +430,7 @@ def _render_share(
     try:
         placed = []
         for n, index in enumerate(share, start=1):
-            key, page = todo[index]
-            placed.append((index, page.fingerprint(), writer.put(key, page.make())))
+            placed.append((index, *settle(jobs[index], writer)))
             if n % 500 == 0:
                 conn.send(("progress", 500))
         conn.send(("done", placed))

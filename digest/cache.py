@@ -232,7 +232,14 @@ class ValueHasher:
         else:
             text = repr(value)
             if " at 0x" in text or " object at " in text:
-                text = f"unique {os.urandom(16).hex()}"
+                # No repr of its own: an object is what it holds (templates' helpers such as
+                # the calendar); one holding nothing readable never matches.
+                held = getattr(value, "__dict__", None)
+                text = (
+                    f"{kind.__qualname__} {token(held)}"
+                    if isinstance(held, dict)
+                    else f"unique {os.urandom(16).hex()}"
+                )
         if remember or len(text) > 4000:  # remembered tokens stay short inside others
             text = (
                 "#"

@@ -121,14 +121,6 @@ class Bodies(Protocol):
     def load(self, article: Article) -> str: ...
 
 
-# Template globals that are fixed for a build, apart from the model: a template using only
-# these does not depend on the articles. Any other global (topics, archive, calendar, ...)
-# is taken to read the whole model.
-_FIXED_GLOBALS = frozenset({"url", "plural", "t", "site", "generator"}) | frozenset(
-    jinja2.defaults.DEFAULT_NAMESPACE
-)
-
-
 @dataclass(frozen=True)
 class Pager:
     number: int
@@ -264,6 +256,7 @@ class SiteRenderer:
         )
         self.settings = fingerprint(config_fingerprint(self.config), repr(theme.words))
         self._templates: dict[str, bytes] = {}
+        self._globals: dict[str, str] = {}
         self._digests: OrderedDict[date, str] = OrderedDict()
         self._sitemaps: dict[tuple[SitemapEntry, ...], dict[str, bytes]] = {}
 
@@ -324,16 +317,31 @@ class SiteRenderer:
 
     def template_key(self, name: str) -> bytes:
         """The template's source and everything it extends, includes or imports, and the
-        model's key if any of them reads a global made from the model."""
+        globals they read (`topics`, `calendar`, ...) by what they hold; the model's key if
+        one of them picks a template only while rendering."""
         key = self._templates.get(name)
         if key is None:
             sources, names, dynamic = _template_closure(self.theme.env, name)
             parts: list[bytes | str] = [text for pair in sorted(sources.items()) for text in pair]
-            model_globals = set(self.theme.env.globals) - _FIXED_GLOBALS
-            if dynamic or names & model_globals:
+            for used in sorted(names & self.theme.env.globals.keys()):
+                parts += [used, self.global_token(used)]
+            if dynamic:
                 parts.append(self.model_key)
             key = self._templates[name] = fingerprint(*parts)
         return key
+
+    def global_token(self, name: str) -> str:
+        """What a template global holds. Taken before any page is rendered (globals such as
+        `calendar` fill caches as they are used), so call prepare() before forking."""
+        token = self._globals.get(name)
+        if token is None:
+            token = self._globals[name] = self.hasher.token(self.theme.env.globals[name])
+        return token
+
+    def prepare(self) -> None:
+        """Fingerprint the template globals now, in this process, before pages render."""
+        for name in self.theme.env.globals:
+            self.global_token(name)
 
     def context(self, url: str, root: str, context: dict[str, Any]) -> dict[str, Any]:
         """What every template gets, with page-specific values from `context` winning."""

@@ -220,14 +220,23 @@ class SiteWriter:
     def keep(self, rel: str, origin: str, record: tuple[int, int, int]) -> Placed | None:
         """Carry a file over unchanged if the live one is still what was recorded (the page's
         inputs did not change); None if it is not, and the page must be made again."""
+        st = self._recorded(rel, record)
+        if st is None:
+            return None
+        self.claim(rel, origin)
+        return self._link(rel, st)
+
+    def keep_claimed(self, key: str, record: tuple[int, int, int]) -> Placed | None:
+        """keep() for a path already claimed; safe to call in forked processes."""
+        st = self._recorded(key, record)
+        return None if st is None else self._link(key, st)
+
+    def _recorded(self, rel: str, record: tuple[int, int, int]) -> os.stat_result | None:
         try:
             st = os.stat(os.path.join(self.out, rel))
         except OSError:
             return None
-        if (st.st_size, st.st_mtime_ns, st.st_ino) != record:
-            return None
-        self.claim(rel, origin)
-        return self._link(rel, st)
+        return st if (st.st_size, st.st_mtime_ns, st.st_ino) == record else None
 
     def _link(self, key: str, live: os.stat_result) -> Placed:
         placed = Placed(key, live.st_size, live.st_mtime_ns, live.st_ino, False)
