@@ -209,7 +209,9 @@ class _Run:
             read.fresh.clear()  # the model has what grouping needed; let the texts go
             cache.store_model(model_key, site, problems)
         warnings += problems + links
-        renderer = SiteRenderer(site, self.theme, cache.bodies(read), model_key, theme_key)
+        renderer = SiteRenderer(
+            site, self.theme, cache.bodies(read), model_key, theme_key, cache.digests()
+        )
         records, pages, rendered = self.write_pages(renderer, writer, last)
         notes = self.post_write(writer, records)
         warnings += notes

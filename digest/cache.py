@@ -66,6 +66,7 @@ _TABLES = (
     "entries (key BLOB PRIMARY KEY, entry BLOB)",
     "bodies (key BLOB PRIMARY KEY, body BLOB)",
     "models (key BLOB PRIMARY KEY, site BLOB, problems BLOB, used REAL)",
+    "digests (day TEXT PRIMARY KEY, key BLOB, html BLOB)",
     "generations (id TEXT PRIMARY KEY, created REAL, build_key BLOB, pages INT, counts BLOB,"
     " records BLOB, notes BLOB)",
 )
@@ -621,6 +622,9 @@ class BuildCache:
     def bodies(self, read: ReadOutcome) -> BodyStore:
         return BodyStore(self.db_path, read.keys, read.unstable)
 
+    def digests(self) -> DigestStore:
+        return DigestStore(self.db_path)
+
     # --- what was written ----------------------------------------------------------------
 
     def generation(self, out: Path) -> Generation | None:
@@ -681,16 +685,45 @@ def _lock(fd: int) -> None:
     fcntl.flock(fd, fcntl.LOCK_EX)
 
 
-class BodyStore:
-    """Article bodies, read from the cache one page at a time (the model holds none).
-    Safe in forked rendering processes: each opens its own connection."""
+class _PerProcess:
+    """A connection to the cache opened in the process that uses it: safe in forked
+    rendering processes, which must not share their parent's."""
 
-    def __init__(self, db_path: Path, keys: dict[str, bytes], extra: dict[str, bytes]) -> None:
+    def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
-        self.keys = keys
-        self._extra = extra  # bodies of files that changed while read: not in the cache
         self._db: sqlite3.Connection | None = None
         self._pid = 0
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():
+            self._db = sqlite3.connect(self.db_path, isolation_level=None, timeout=60)
+            self._pid = os.getpid()
+        return self._db
+
+
+class DigestStore(_PerProcess):
+    """Rendered day digests kept between builds, by day, with the fingerprint of what each
+    was made from. A home page shows a run of days and is made again whenever a count in
+    its side rail changes, but its days' digests rarely do, and rendering them is most of
+    its cost."""
+
+    def get(self, day: str, key: bytes) -> str | None:
+        row = self.db.execute("SELECT key, html FROM digests WHERE day = ?", (day,)).fetchone()
+        return zlib.decompress(row[1]).decode("utf-8") if row and row[0] == key else None
+
+    def put(self, day: str, key: bytes, html: str) -> None:
+        data = zlib.compress(html.encode("utf-8"), 1)
+        self.db.execute("INSERT OR REPLACE INTO digests VALUES (?, ?, ?)", (day, key, data))
+
+
+class BodyStore(_PerProcess):
+    """Article bodies, read from the cache one page at a time (the model holds none)."""
+
+    def __init__(self, db_path: Path, keys: dict[str, bytes], extra: dict[str, bytes]) -> None:
+        super().__init__(db_path)
+        self.keys = keys
+        self._extra = extra  # bodies of files that changed while read: not in the cache
 
     def key(self, article: Article) -> bytes:
         return self.keys[article.path]
@@ -699,10 +732,7 @@ class BodyStore:
         extra = self._extra.get(article.path)
         if extra is not None:
             return zlib.decompress(extra).decode("utf-8")
-        if self._db is None or self._pid != os.getpid():
-            self._db = sqlite3.connect(self.db_path, isolation_level=None)
-            self._pid = os.getpid()
-        row = self._db.execute(
+        row = self.db.execute(
             "SELECT body FROM bodies WHERE key = ?", (self.keys[article.path],)
         ).fetchone()
         if row is None:

@@ -113,6 +113,14 @@ class _Made:
         return self.renderer._deferred_fingerprint(self.function, self.args)
 
 
+class Digests(Protocol):
+    """Where rendered day digests are kept between builds, by day and fingerprint."""
+
+    def get(self, day: str, key: bytes) -> str | None: ...
+
+    def put(self, day: str, key: bytes, html: str) -> None: ...
+
+
 class Bodies(Protocol):
     """Where article bodies come from when the model does not hold them."""
 
@@ -217,13 +225,16 @@ class SiteRenderer:
         bodies: Bodies | None = None,
         model_key: bytes | None = None,
         theme_key: bytes | None = None,
+        digests: Digests | None = None,
     ) -> None:
         """`bodies` gives articles their bodies when the model holds none; `model_key` names
-        the model and `theme_key` the theme's files, as the cache keys them."""
+        the model and `theme_key` the theme's files, as the cache keys them; `digests`
+        keeps rendered day digests between builds."""
         self.site = site
         self.theme = theme
         self.config = site.config
         self.bodies = bodies
+        self.digests = digests
         self.model_key = model_key if model_key is not None else os.urandom(16)
         self.site_key = fingerprint(self.model_key, theme_key or os.urandom(16))
         self.local = Localizer(self.config.language, theme.words)
@@ -363,8 +374,14 @@ class SiteRenderer:
         day page and the home page showing it, which come out next to each other."""
         html = self._digests.get(day.date)
         if html is None:
-            text = compose_day(day, self.local, lambda path: LINK_ROOT + path, level=2)
-            html = self._digests[day.date] = self.digest_html(text)
+            key = fingerprint(self.settings, self.hasher.token(day))
+            stored = self.digests.get(day.date.isoformat(), key) if self.digests else None
+            if stored is None:
+                text = compose_day(day, self.local, lambda path: LINK_ROOT + path, level=2)
+                stored = self.digest_html(text)
+                if self.digests is not None:
+                    self.digests.put(day.date.isoformat(), key, stored)
+            html = self._digests[day.date] = stored
             if len(self._digests) > 2 * self.config.per_page:
                 self._digests.popitem(last=False)
         return html
