@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from digest.cache import (
@@ -262,9 +263,9 @@ class _Run:
                     continue
             jobs.append(Job(writer.claim(item.path, item.origin), item, old))
         rendered = 0
-        if jobs:
-            renderer.prepare()
-        for page, fine, placed, made in settle_pages(jobs, writer, self.workers, self.progress):
+        prepare = partial(renderer.prepare, [job.page for job in jobs])
+        settled = settle_pages(jobs, writer, self.workers, self.progress, prepare)
+        for page, fine, placed, made in settled:
             records[placed.path] = (page.key, fine, *placed.record)
             rendered += made
         for rel, source in self.theme.static_files():
@@ -334,10 +335,16 @@ def settle(job: Job, writer: SiteWriter) -> tuple[bytes, Placed, bool]:
 
 
 def settle_pages(
-    jobs: list[Job], writer: SiteWriter, workers: int, progress: Progress
+    jobs: list[Job],
+    writer: SiteWriter,
+    workers: int,
+    progress: Progress,
+    before_fork: Callable[[], None] = lambda: None,
 ) -> Iterator[tuple[Page, bytes, Placed, bool]]:
-    """settle() every job; yields (page, its fingerprint, Placed, rendered)."""
+    """settle() every job; yields (page, its fingerprint, Placed, rendered). Many jobs go
+    to worker processes, forked after before_fork() (which readies what they share)."""
     if workers > 1 and len(jobs) >= PARALLEL_MIN_PAGES and can_fork():
+        before_fork()
         yield from _settle_forked(jobs, writer, workers, progress)
         return
     for n, job in enumerate(jobs, start=1):

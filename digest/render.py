@@ -6,7 +6,7 @@ import dataclasses
 import os
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -349,10 +349,11 @@ class SiteRenderer:
             token = self._globals[name] = self.hasher.token(self.theme.env.globals[name])
         return token
 
-    def prepare(self) -> None:
-        """Fingerprint the template globals now, in this process, before pages render."""
-        for name in self.theme.env.globals:
-            self.global_token(name)
+    def prepare(self, pages: Iterable[Page]) -> None:
+        """Take the keys of these pages' templates (and the globals they read) now, in this
+        process, before any page renders: worker processes forked next inherit them."""
+        for name in {p.recipe.template for p in pages if isinstance(p.recipe, _TemplatePage)}:
+            self.template_key(name)
 
     def context(self, url: str, root: str, context: dict[str, Any]) -> dict[str, Any]:
         """What every template gets, with page-specific values from `context` winning."""
