@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import multiprocessing
 import multiprocessing.connection
 import os
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -224,6 +226,7 @@ class _Run:
         removed = writer.finish()
         cache.tidy()
         cache.forget_unused(read)
+        _forget_staging(cache)
         return BuildResult(
             config=config,
             model=site,
@@ -287,6 +290,15 @@ class _Run:
                 placed = writer.write(rel, data, name)
                 records[placed.path] = (None, None, *placed.record)
         return notes
+
+
+def _forget_staging(cache: BuildCache) -> None:
+    """Remove staging folders (kept in the cache) of output folders no longer built."""
+    kept = {staging_folder(out, cache.folder).name for out in cache.outputs()}
+    with contextlib.suppress(OSError):
+        for folder in (cache.folder / "output").iterdir():
+            if folder.name.removesuffix(".old") not in kept:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _unchanged(last: Generation, build_key: bytes, writer: SiteWriter) -> bool:

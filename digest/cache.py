@@ -423,9 +423,8 @@ class BuildCache:
         return self._db
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.db_path, isolation_level=None)
+        db = _connect(self.db_path)
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
         row = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
         version = f"{_SCHEMA} {code_fingerprint().hex()}"
@@ -665,6 +664,10 @@ class BuildCache:
         )
         db.execute("COMMIT")
 
+    def outputs(self) -> list[Path]:
+        """The output folders whose last build the cache remembers."""
+        return [Path(name) for (name,) in self.db.execute("SELECT id FROM generations")]
+
     def forget_unused(self, read: ReadOutcome) -> None:
         """Drop the entries and bodies of files that are gone or changed."""
         used = set(read.keys.values())
@@ -675,6 +678,16 @@ class BuildCache:
             db.executemany("DELETE FROM entries WHERE key = ?", [(k,) for k in stale])
             db.executemany("DELETE FROM bodies WHERE key = ?", [(k,) for k in stale])
             db.execute("COMMIT")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection that never waits for the disk (synchronous=OFF): a killed build leaves
+    the database consistent all the same, and a power cut at worst damages the cache, which
+    is then started again. Waiting on fsync behind a large build's unwritten output made
+    small builds slow."""
+    db = sqlite3.connect(path, isolation_level=None, timeout=60)
+    db.execute("PRAGMA synchronous=OFF")
+    return db
 
 
 def _lock(fd: int) -> None:
@@ -697,7 +710,7 @@ class _PerProcess:
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():
-            self._db = sqlite3.connect(self.db_path, isolation_level=None, timeout=60)
+            self._db = _connect(self.db_path)
             self._pid = os.getpid()
         return self._db
 

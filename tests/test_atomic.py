@@ -235,3 +235,17 @@ def test_nothing_but_the_output_and_the_cache_is_written(make_site: MakeSite) ->
     assert {p for p in written if not p.is_relative_to(site / "_site")} - {
         p for p in written if p.is_relative_to(site / ".digest-cache")
     } == {site / "content/c.txt"}
+
+
+def test_stale_staging_folders_are_cleaned(make_site: MakeSite) -> None:
+    site = make_site(GOOD)
+    build_at_now(site)
+    stale = site / ".digest-cache/output/0123456789abcdef"
+    (stale / "2026/02/11").mkdir(parents=True)
+    (stale / "2026/02/11/index.html").write_text("half", encoding="utf-8")
+    (site / "content/c.txt").write_text("date 2026-02-13 Третя.\n\nТекст.\n", encoding="utf-8")
+    build_at_now(site)
+    assert not stale.exists()
+    assert [p.name for p in (site / ".digest-cache/output").iterdir()] == [
+        digest.write.staging_folder(site / "_site", site / ".digest-cache").name
+    ]
