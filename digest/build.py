@@ -37,9 +37,9 @@ from digest.errors import DigestError, Problem
 from digest.group import Selection, build_site
 from digest.model import Site
 from digest.render import Output, Page, SiteRenderer
-from digest.search import search_index
+from digest.search import SEARCH_DIR, search_index
 from digest.sources import Entry, find_articles
-from digest.theme import Theme
+from digest.theme import Theme, theme_folders
 from digest.write import (
     MANIFEST,
     Placed,
@@ -62,6 +62,30 @@ class BuildOptions:
     workers: int = 0  # processes for reading and rendering; 0 = one per core
     now: datetime | None = None  # the moment that decides what is future-dated
     cache_dir: Path | None = None  # default: .digest-cache beside site.yaml
+    # What a long-running process (serve, build --watch) keeps from one build to the next.
+    session: BuildSession | None = field(default=None, compare=False, repr=False)
+    # Keep the live search index when pages changed, so the preview reloads sooner; the
+    # session notes it is stale and its next build without this makes it (serve does so
+    # right after the reload).
+    defer_search: bool = False
+
+
+class BuildSession:
+    """Kept by a process that builds again and again (serve, build --watch): the compiled
+    theme, used by the next build while the theme's files are byte for byte the same."""
+
+    def __init__(self) -> None:
+        self._kept: tuple[tuple[object, ...], Theme] | None = None
+        self.search_stale = False  # a build left the search index as it was (defer_search)
+
+    def theme(self, config: Config) -> tuple[Theme, bytes]:
+        """The theme for config and the fingerprint of its files."""
+        folders = theme_folders(config)
+        key = files_fingerprint(folders)
+        ident = (key, config.language, *folders)
+        if self._kept is None or self._kept[0] != ident:
+            self._kept = (ident, Theme(config))
+        return self._kept[1], key
 
 
 @dataclass
@@ -105,12 +129,14 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 @dataclass(frozen=True)
 class Staged:
     """What a post-write step gets: the new site complete in `folder`, not yet live; the
-    previous one still in `live`."""
+    previous one still in `live`. `pages_changed` also holds when an earlier build left
+    the steps' files stale (defer_search); with `defer`, a step may keep them stale."""
 
     folder: Path
     live: Path
     config: Config
     pages_changed: bool
+    defer: bool = False
 
 
 # Steps that read the written site and add files to it (a search index), run after every
@@ -122,9 +148,15 @@ PostWriteStep = Callable[[Staged], tuple[list[tuple[str, bytes]], list[Problem]]
 def search_step(staged: Staged) -> tuple[list[tuple[str, bytes]], list[Problem]]:
     if not staged.config.search:
         return [], []
-    # With no page changed, the live site's index is still the right one.
-    folder = staged.folder if staged.pages_changed else staged.live
-    return search_index(folder, staged.config, staged.pages_changed)
+    # With no page changed, the live site's index is still the right one; when deferred,
+    # it stays until a later build (if there is one to keep).
+    keep = not staged.pages_changed or (staged.defer and _has_index(staged.live))
+    folder = staged.live if keep else staged.folder
+    return search_index(folder, staged.config, not keep)
+
+
+def _has_index(site: Path) -> bool:
+    return (site / SEARCH_DIR / "pagefind.js").is_file()
 
 
 POST_WRITE_STEPS: list[tuple[str, PostWriteStep]] = [("search index", search_step)]
@@ -142,9 +174,14 @@ def build(
     started = time.perf_counter()
     config, warnings = load_config(site_dir, options.output_dir)
     check_output_dir(config)
+    session = options.session or BuildSession()
+    theme, theme_key = session.theme(config)
     run = _Run(
         config=config,
-        theme=Theme(config),
+        theme=theme,
+        theme_key=theme_key,
+        session=session,
+        defer_search=options.defer_search,
         selection=Selection(options.now or datetime.now(config.tz), options.drafts, options.future),
         workers=options.workers or os.cpu_count() or 1,
         progress=progress,
@@ -170,6 +207,9 @@ class _Run:
 
     config: Config
     theme: Theme
+    theme_key: bytes
+    session: BuildSession
+    defer_search: bool
     selection: Selection
     workers: int
     progress: Progress
@@ -187,7 +227,7 @@ class _Run:
         cached = cache.load_model(model_key, config)
         links = _escaping_links(chosen, read, config)
         # Everything the output is made from (the model holds no bodies: their keys count).
-        theme_key = files_fingerprint(self.theme.folders)
+        theme_key = self.theme_key
         bodies = (read.keys[stub.path] for stub in chosen)
         build_key = fingerprint(model_key, theme_key, *bodies)
         del paths, chosen, read.stubs[:]  # not needed again; a large site's worth of memory
@@ -195,7 +235,13 @@ class _Run:
 
         last = cache.generation(config.output_dir)
         writer = SiteWriter(config.output_dir, staging_folder(config.output_dir, cache.folder))
-        if cached is not None and last is not None and _unchanged(last, build_key, writer):
+        stale = self.session.search_stale and config.search
+        if (
+            cached is not None
+            and last is not None
+            and not stale
+            and _unchanged(last, build_key, writer)
+        ):
             return BuildResult(
                 config=config,
                 model=cached[0],
@@ -281,7 +327,12 @@ class _Run:
     def post_write(self, writer: SiteWriter, records: dict[str, Record]) -> list[Problem]:
         """Run POST_WRITE_STEPS on the complete new site; their files join it."""
         writer.complete()  # the staging folder now holds the whole new site
-        staged = Staged(writer.staging, self.config.output_dir, self.config, writer.changed > 0)
+        config, session = self.config, self.session
+        changed = writer.changed > 0 or session.search_stale
+        staged = Staged(writer.staging, config.output_dir, config, changed, self.defer_search)
+        session.search_stale = (
+            changed and self.defer_search and config.search and _has_index(config.output_dir)
+        )
         notes: list[Problem] = []
         for name, step in POST_WRITE_STEPS:
             files, problems = step(staged)

@@ -13,9 +13,6 @@ from functools import partial
 from typing import Any, Protocol, TypeVar
 
 import jinja2
-import jinja2.compiler
-import jinja2.meta
-import jinja2.nodes
 
 from digest import __version__, feeds
 from digest.cache import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
@@ -332,7 +329,7 @@ class SiteRenderer:
         one of them picks a template only while rendering."""
         key = self._templates.get(name)
         if key is None:
-            sources, names, dynamic = _template_closure(self.theme.env, name)
+            sources, names, dynamic = self.theme.closure(name)
             parts: list[bytes | str] = [text for pair in sorted(sources.items()) for text in pair]
             for used in sorted(names & self.theme.env.globals.keys()):
                 parts += [used, self.global_token(used)]
@@ -603,52 +600,6 @@ class SiteRenderer:
             root=self.config.base_path,
             path="404.html",
         )
-
-
-class _NameTracker(jinja2.meta.TrackingCodeGenerator):
-    """jinja2.meta's tracker, but keeping names the environment has as globals: those are
-    exactly the ones asked about here."""
-
-    def enter_frame(self, frame: Any) -> None:
-        jinja2.compiler.CodeGenerator.enter_frame(self, frame)
-        for action, param in frame.symbols.loads.values():
-            if action == "resolve":
-                self.undeclared_identifiers.add(param)
-
-
-def _names_read(env: jinja2.Environment, tree: jinja2.nodes.Template) -> set[str]:
-    """Every name a template looks up in its context or the environment's globals."""
-    tracker = _NameTracker(env)
-    tracker.visit(tree)
-    return set(tracker.undeclared_identifiers)
-
-
-def _template_closure(env: jinja2.Environment, name: str) -> tuple[dict[str, str], set[str], bool]:
-    """(sources by name, names the templates read from their context, whether any of them
-    names another template only at render time) for a template and all it pulls in."""
-    sources: dict[str, str] = {}
-    names: set[str] = set()
-    dynamic = False
-    todo = [name]
-    assert env.loader is not None
-    while todo:
-        current = todo.pop()
-        if current in sources:
-            continue
-        try:
-            source = env.loader.get_source(env, current)[0]
-            tree = env.parse(source)
-        except jinja2.TemplateError:  # rendering reports it, with its line
-            sources[current] = f"unreadable {os.urandom(16).hex()}"
-            continue
-        sources[current] = source
-        names |= _names_read(env, tree)
-        for found in jinja2.meta.find_referenced_templates(tree):
-            if found is None:
-                dynamic = True
-            else:
-                todo.append(found)
-    return sources, names, dynamic
 
 
 def _pager(n: int, count: int, url_of: Any) -> Pager:

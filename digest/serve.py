@@ -14,7 +14,7 @@ import sys
 import threading
 import traceback
 import webbrowser
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote
 
 import click
 
-from digest.build import BuildOptions
+from digest.build import BuildOptions, BuildSession
 from digest.config import load_config
 from digest.errors import ConfigError, Problem
 from digest.watch import (
@@ -598,7 +598,8 @@ class Preview:
         ping_seconds: float = 15.0,
     ) -> None:
         self.site_dir = site_dir
-        self.options = options or BuildOptions()
+        # One session for all the preview's builds: the theme is compiled once, not per save.
+        self.options = replace(options or BuildOptions(), session=BuildSession())
         self.reporter = reporter
         self.host = host
         self.port = port
@@ -662,8 +663,10 @@ class Preview:
     def _rebuild_forever(self) -> None:
         assert self._watcher is not None
         try:
+            # On a change the page reloads first and the search index follows.
+            options = replace(self.options, defer_search=True)
             rebuild_on_changes(
-                self.site_dir, self.options, self._watcher, self._after_build, self._before_build
+                self.site_dir, options, self._watcher, self._after_build, self._before_build
             )
         except Exception:  # say so loudly: a preview that silently stopped rebuilding lies
             text = traceback.format_exc()

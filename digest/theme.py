@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.compiler
+import jinja2.meta
+import jinja2.nodes
 
 from digest.config import Config
 from digest.errors import ThemeError
@@ -16,11 +20,19 @@ from digest.i18n import load_words
 BUILTIN_THEME = Path(__file__).parent / "themes" / "default"
 
 
+def theme_folders(config: Config) -> list[Path]:
+    """The folders a site's theme is made of. The built-in theme comes last, so a site's
+    files override it one by one."""
+    site_theme = config.site_dir / "themes" / config.theme
+    return [site_theme, BUILTIN_THEME] if site_theme.is_dir() else [BUILTIN_THEME]
+
+
 class Theme:
+    """Compiled once and used for every page of a build, and by a long-running process
+    (serve, build --watch) for its next builds while the theme's files stay the same."""
+
     def __init__(self, config: Config) -> None:
-        site_theme = config.site_dir / "themes" / config.theme
-        # The built-in theme comes last, so a site's files override it one by one.
-        self.folders = [site_theme, BUILTIN_THEME] if site_theme.is_dir() else [BUILTIN_THEME]
+        self.folders = theme_folders(config)
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(
                 [
@@ -38,6 +50,7 @@ class Theme:
         )
         self.words = load_words(list(reversed(self.folders)), config.language)
         self._templates: dict[str, jinja2.Template] = {}
+        self._closures: dict[str, tuple[dict[str, str], set[str], bool]] = {}
 
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:
@@ -52,6 +65,14 @@ class Theme:
             raise ThemeError(f"theme: template {e.name} not found (needed for {name})") from e
         except Exception as e:  # anything a template raises is the theme's problem to report
             raise ThemeError(f"{_template_line(e, name)}: {e}") from e
+
+    def closure(self, name: str) -> tuple[dict[str, str], set[str], bool]:
+        """(sources by name, names the templates read from their context, whether any of
+        them names another template only at render time) for a template and all it pulls in."""
+        found = self._closures.get(name)
+        if found is None:
+            found = self._closures[name] = _template_closure(self.env, name)
+        return found
 
     def static_files(self) -> Iterator[tuple[str, Path]]:
         """(output path under static/, source file), the site's theme winning over the built-in."""
@@ -74,3 +95,47 @@ def _template_line(error: BaseException, fallback: str) -> str:
         if frame.filename.endswith((".html", ".xml", ".txt", ".md", ".json")):
             where = f"{frame.filename}:{frame.lineno}"
     return where
+
+
+class _NameTracker(jinja2.meta.TrackingCodeGenerator):
+    """jinja2.meta's tracker, but keeping names the environment has as globals: those are
+    exactly the ones asked about here."""
+
+    def enter_frame(self, frame: Any) -> None:
+        jinja2.compiler.CodeGenerator.enter_frame(self, frame)
+        for action, param in frame.symbols.loads.values():
+            if action == "resolve":
+                self.undeclared_identifiers.add(param)
+
+
+def _names_read(env: jinja2.Environment, tree: jinja2.nodes.Template) -> set[str]:
+    """Every name a template looks up in its context or the environment's globals."""
+    tracker = _NameTracker(env)
+    tracker.visit(tree)
+    return set(tracker.undeclared_identifiers)
+
+
+def _template_closure(env: jinja2.Environment, name: str) -> tuple[dict[str, str], set[str], bool]:
+    sources: dict[str, str] = {}
+    names: set[str] = set()
+    dynamic = False
+    todo = [name]
+    assert env.loader is not None
+    while todo:
+        current = todo.pop()
+        if current in sources:
+            continue
+        try:
+            source = env.loader.get_source(env, current)[0]
+            tree = env.parse(source)
+        except jinja2.TemplateError:  # rendering reports it, with its line
+            sources[current] = f"unreadable {os.urandom(16).hex()}"
+            continue
+        sources[current] = source
+        names |= _names_read(env, tree)
+        for found in jinja2.meta.find_referenced_templates(tree):
+            if found is None:
+                dynamic = True
+            else:
+                todo.append(found)
+    return sources, names, dynamic

@@ -12,7 +12,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Protocol
@@ -23,12 +23,12 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from digest.build import BuildOptions, BuildResult, build
+from digest.build import BuildOptions, BuildResult, BuildSession, build
 from digest.config import CONFIG_NAME, Config, load_config
 from digest.errors import ConfigError, DigestError, Problem
 from digest.sources import ARTICLE_SUFFIXES
 
-QUIET_SECONDS = 0.05  # a save is a handful of events within a few ms; wait this long for calm
+QUIET_SECONDS = 0.02  # a save is a handful of events within a few ms; wait this long for calm
 MAX_WAIT_SECONDS = 0.5  # but never longer than this, so constant events cannot starve rebuilds
 POLL_SECONDS = 0.5
 
@@ -194,6 +194,10 @@ class Watcher:
         self._stopped = threading.Event()
         self._observer: BaseObserver | None = None
         self._roots: tuple[tuple[Path, bool], ...] = ()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped.is_set()
 
     @property
     def folders(self) -> tuple[Path, ...]:
@@ -370,8 +374,22 @@ def rebuild_on_changes(
     on_outcome: Callable[[Outcome], None],
     on_start: Callable[[frozenset[Change]], None] = lambda changes: None,
 ) -> None:
-    """For each batch the watcher yields, build and hand over the outcome, until it stops."""
-    for changes in watcher:
+    """For each batch the watcher yields, build and hand over the outcome, until it stops.
+
+    With options.defer_search, a build whose pages changed keeps the old search index, so
+    the outcome (a reload) comes sooner; a second build then makes the index, unless more
+    changes come first. Its outcome is handed over only if it failed or changed pages."""
+    session = options.session
+    while True:
+        stale = session is not None and session.search_stale
+        changes = watcher.next_batch(timeout=0.0 if stale else None)
+        if changes is None and (not stale or watcher.stopped):
+            return
+        if changes is None:
+            outcome = build_once(site_dir, replace(options, defer_search=False))
+            if outcome.failed or (outcome.result is not None and outcome.result.rendered):
+                on_outcome(outcome)
+            continue
         on_start(changes)
         outcome = build_once(site_dir, options, changes)
         if outcome.config is not None:
@@ -455,6 +473,7 @@ def watch_and_build(
         for problem in e.problems:
             reporter.notice(f"error: {problem}")
         return 1
+    options = replace(options, session=BuildSession())  # the theme compiled once, not per save
     watcher = Watcher(SiteLayout.of(config), poll=poll, notice=reporter.notice)
     watcher.start()
     try:

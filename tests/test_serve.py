@@ -28,6 +28,7 @@ from digest.serve import (
 )
 from digest.watch import Outcome
 from tests.conftest import BASIC_CONFIG, NOW, MakeSite, run_cli
+from tests.test_session import indexed_text
 
 CONFIG = BASIC_CONFIG + "search: false\n"
 
@@ -266,6 +267,33 @@ def test_edit_rebuilds_and_a_bad_edit_keeps_the_last_good_build(preview: Preview
     recorder = preview.reporter
     assert isinstance(recorder, Recorder)
     assert [o.failed for o in recorder.outcomes][-1] is False
+
+
+def indexed(site: Path, word: str) -> bool:
+    try:
+        return word in indexed_text(site)
+    except OSError:  # read while a build swapped the site in
+        return False
+
+
+def test_the_search_index_follows_the_reload(make_site: MakeSite) -> None:
+    """The page reloads as soon as it is rebuilt; the search index is made right after."""
+    site = make_site(FILES, config=BASIC_CONFIG.replace("search: false", "search: true"))
+    recorder = Recorder()
+    with Preview(site, BuildOptions(now=NOW), reporter=recorder, port=0) as preview:
+        first = preview.live.current()
+        (site / "content/2026/budget.md").write_text(
+            article("Бюджет ухвалили", "budget", "Зебрагусак у тексті."), encoding="utf-8"
+        )
+        wait_for(preview, lambda s: s.site != first.site)
+        assert "Зебрагусак у тексті." in get(preview, "/news/2026/02/11/budget/")[2]
+        give_up = time.monotonic() + 20
+        while not indexed(site, "Зебрагусак"):
+            assert time.monotonic() < give_up, "the search index never caught up with the edit"
+            time.sleep(0.05)
+        assert preview.live.current().site != first.site
+    # One line in the terminal per save: the index's own build is not reported.
+    assert [o.changes != frozenset() for o in recorder.outcomes] == [False, True]
 
 
 def test_event_stream_tells_tabs_and_lets_go_of_vanished_ones(preview: Preview) -> None:

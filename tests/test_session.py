@@ -1,0 +1,107 @@
+"""A process that builds again and again (serve, build --watch) keeps a BuildSession: the
+compiled theme between builds, and a search index it may make after the reload. What the
+reader sees must be what a build from scratch gives."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from digest.build import BuildOptions, BuildSession, build, compare_outputs
+from tests.conftest import BASIC_CONFIG, NOW, MakeSite, read
+
+SITE = {
+    "content/a.md": "---\ntitle: Уряд ухвалив бюджет\ndate: 2026-02-10 09:00\n"
+    "tags: [economy]\n---\n\nБюджет на рік.\n",
+    "content/b.txt": "date 2026-02-11 Театр відкрив сезон\n\nПрем'єра в суботу.\n",
+}
+SEARCH_CONFIG = BASIC_CONFIG.replace("search: false", "search: true")
+
+
+def fresh_build_differences(site: Path, tmp: Path) -> list[str]:
+    fresh = tmp / "fresh"
+    build(site, BuildOptions(now=NOW, output_dir=fresh, cache_dir=tmp / "fresh-cache"))
+    return compare_outputs(site / "_site", fresh)
+
+
+def indexed_text(site: Path) -> str:
+    """The page texts Pagefind keeps for its results (its fragments, gzipped JSON)."""
+    fragments = sorted((site / "_site/pagefind/fragment").iterdir())
+    return "".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in fragments)
+
+
+def test_a_session_compiles_the_theme_once_and_again_when_it_changes(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(SITE)
+    options = BuildOptions(now=NOW, session=BuildSession())
+    build(site, options)
+    first = options.session.theme(build(site, options).config)[0]  # type: ignore[union-attr]
+    (site / "content/b.txt").write_text(
+        "date 2026-02-11 Театр відкрив сезон\n\nПрем'єра в неділю.\n", encoding="utf-8"
+    )
+    result = build(site, options)
+    assert options.session.theme(result.config)[0] is first  # type: ignore[union-attr]
+    assert "Прем&#39;єра в неділю" in read(site, "2026/02/11/teatr-vidkryv-sezon/index.html")
+
+    # A template of the site's own theme appears, then changes: every page follows.
+    template = site / "themes/default/templates/article.html"
+    template.parent.mkdir(parents=True)
+    template.write_text(
+        '{% extends "!default/article.html" %}{% block head %}'
+        '<meta name="edition" content="first">{% endblock %}',
+        encoding="utf-8",
+    )
+    build(site, options)
+    assert '<meta name="edition" content="first">' in read(
+        site, "2026/02/10/uriad-ukhvalyv-biudzhet/index.html"
+    )
+    template.write_text(template.read_text().replace("first", "second"), encoding="utf-8")
+    build(site, options)
+    page = read(site, "2026/02/10/uriad-ukhvalyv-biudzhet/index.html")
+    assert '<meta name="edition" content="second">' in page
+    assert fresh_build_differences(site, tmp_path) == []
+
+    # The theme's words follow the site's language.
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("language: uk", "language: en"), "utf-8")
+    build(site, options)
+    assert 'lang="en"' in read(site, "index.html")
+    assert fresh_build_differences(site, tmp_path) == []
+
+
+def test_a_deferred_search_index_is_stale_until_the_next_build(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(SITE, config=SEARCH_CONFIG)
+    session = BuildSession()
+    build(site, BuildOptions(now=NOW, session=session))
+    assert "зебрагусак" not in indexed_text(site)
+    before = {p: p.read_bytes() for p in (site / "_site/pagefind").rglob("*") if p.is_file()}
+
+    (site / "content/b.txt").write_text(
+        "date 2026-02-11 Театр відкрив сезон\n\nПрем'єра: зебрагусак.\n", encoding="utf-8"
+    )
+    deferred = BuildOptions(now=NOW, session=session, defer_search=True)
+    build(site, deferred)
+    # The page has the edit at once; the index is the old one, byte for byte.
+    assert "зебрагусак" in read(site, "2026/02/11/teatr-vidkryv-sezon/index.html")
+    after = {p: p.read_bytes() for p in (site / "_site/pagefind").rglob("*") if p.is_file()}
+    assert after == before
+    assert session.search_stale
+
+    # The next build makes the index even though no page changed since.
+    result = build(site, BuildOptions(now=NOW, session=session))
+    assert not session.search_stale
+    assert result.changed > 0
+    assert "зебрагусак" in indexed_text(site)
+    # And then there is nothing left to do.
+    assert build(site, BuildOptions(now=NOW, session=session)).changed == 0
+
+
+def test_a_deferred_build_without_an_index_yet_makes_one(make_site: MakeSite) -> None:
+    site = make_site(SITE, config=SEARCH_CONFIG)
+    session = BuildSession()
+    build(site, BuildOptions(now=NOW, session=session, defer_search=True))
+    assert "Прем" in indexed_text(site)
+    assert not session.search_stale
