@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import markdown
 
@@ -29,6 +30,36 @@ def _escape_block_start(match: re.Match[str]) -> str:
     return f"{match.group(2)}\\{match.group(3)}"  # "1. x" would open a numbered list
 
 
+@dataclass(frozen=True, slots=True)
+class _Story:
+    title: str
+    url: str  # as link() wrote it
+    summary: str
+    meta: tuple[str, tuple[tuple[str, str], ...]]  # (time or "", other topics' (name, url))
+
+
+def _outline(
+    day: Day, local: Localizer, link: Callable[[str], str]
+) -> Iterator[tuple[str, str, list[_Story]]]:
+    """The day's digest as (topic name, topic key, stories), for both ways of writing it."""
+    untagged = str(local.words["untagged"])
+    for section in day.sections:
+        topic = section.topic
+        stories = [
+            _Story(
+                article.title,
+                link(article.url),
+                article.summary,
+                (
+                    local.time(article.moment) if article.has_time else "",
+                    tuple((t.name, link(t.url)) for t in article.topics[1:]),
+                ),
+            )
+            for article in section.articles
+        ]
+        yield (topic.name if topic else untagged), (topic.key if topic else "untagged"), stories
+
+
 def compose_day(
     day: Day,
     local: Localizer,
@@ -44,28 +75,54 @@ def compose_day(
     absolute in exports. `anchors` adds `{#topic-key}` ids for jump links; `classes` marks
     the time line for styling. Exports turn both off to stay plain Markdown.
     """
-    untagged = str(local.words["untagged"])
-    also = str(local.words["also_in"])
+    also = md_escape(str(local.words["also_in"]))
     out: list[str] = []
-    for section in day.sections:
-        topic = section.topic
-        name = topic.name if topic else untagged
-        anchor = f" {{#topic-{topic.key if topic else 'untagged'}}}" if anchors else ""
+    for name, key, stories in _outline(day, local, link):
+        anchor = f" {{#topic-{key}}}" if anchors else ""
         # (ids only where one day is on the page: several days would repeat them)
         out.append(f"{'#' * level} {md_escape(name)}{anchor}\n")
-        for article in section.articles:
-            out.append(f"{'#' * (level + 1)} [{md_escape(article.title)}]({link(article.url)})\n")
-            if article.summary:
-                out.append(md_escape(article.summary) + "\n")
-            meta = []
-            if article.has_time:
-                meta.append(local.time(article.moment))
-            others = [f"[{md_escape(t.name)}]({link(t.url)})" for t in article.topics[1:]]
+        for story in stories:
+            out.append(f"{'#' * (level + 1)} [{md_escape(story.title)}]({story.url})\n")
+            if story.summary:
+                out.append(md_escape(story.summary) + "\n")
+            moment, others = story.meta
+            meta = [moment] if moment else []
             if others:
-                meta.append(f"{also}: " + ", ".join(others))
+                meta.append(f"{also}: " + ", ".join(f"[{md_escape(n)}]({u})" for n, u in others))
             if meta:
                 out.append(" · ".join(meta) + ("\n{: .story-meta }\n" if classes else "\n"))
     return "\n".join(out)
+
+
+def compose_day_html(day: Day, local: Localizer, link: Callable[[str], str]) -> str:
+    """What DigestRenderer makes of compose_day(day, local, link) (level 2, anchors and
+    classes), written directly: the same HTML, without parsing Markdown that was just made.
+    Links must be URLs as the site makes them (no spaces, quotes or parentheses)."""
+    also = _text(str(local.words["also_in"]))
+    out: list[str] = []
+    for name, key, stories in _outline(day, local, link):
+        out.append(f'<h2 id="topic-{_attr(key)}">{_text(name)}</h2>')
+        for story in stories:
+            out.append(f'<h3><a href="{_attr(story.url)}">{_text(story.title)}</a></h3>')
+            if story.summary and (summary := _text(story.summary)):
+                out.append(f"<p>{summary}</p>")
+            moment, others = story.meta
+            meta = [moment] if moment else []
+            if others:
+                links = (f'<a href="{_attr(u)}">{_text(n)}</a>' for n, u in others)
+                meta.append(f"{also}: " + ", ".join(links))
+            if meta:
+                out.append(f'<p class="story-meta">{" · ".join(meta)}</p>')
+    return "\n".join(out)
+
+
+def _text(text: str) -> str:
+    """One line of text as Markdown shows md_escape(text): spaces collapsed, & < > escaped."""
+    return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(value: str) -> str:
+    return _text(value).replace('"', "&quot;")
 
 
 class DigestRenderer:

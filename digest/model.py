@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from digest.config import Config
@@ -39,7 +40,7 @@ class Article:
     draft: bool
     body_html: str
 
-    @property
+    @functools.cached_property  # read by many pages; cached outside the fields (eq, hash)
     def url(self) -> str:
         return f"{self.day:%Y/%m/%d}/{self.slug}/"
 
@@ -60,7 +61,7 @@ class Day:
     previous: dt.date | None
     next: dt.date | None
 
-    @property
+    @functools.cached_property
     def url(self) -> str:
         return day_url(self.date)
 

@@ -17,7 +17,7 @@ import jinja2
 from digest import __version__, feeds
 from digest.cache import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
 from digest.calendar_view import Calendars
-from digest.compose import DigestRenderer, compose_day
+from digest.compose import DigestRenderer, compose_day_html
 from digest.feeds import (
     SitemapEntry,
     atom,
@@ -375,8 +375,7 @@ class SiteRenderer:
             key = fingerprint(self.settings, self.hasher.token(day))
             stored = self.digests.get(day.date.isoformat(), key) if self.digests else None
             if stored is None:
-                text = compose_day(day, self.local, lambda path: LINK_ROOT + path, level=2)
-                stored = self.digest_html(text)
+                stored = compose_day_html(day, self.local, lambda path: LINK_ROOT + path)
                 if self.digests is not None:
                     self.digests.put(day.date.isoformat(), key, stored)
             html = self._digests[day.date] = stored

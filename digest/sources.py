@@ -84,24 +84,43 @@ def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
     root = content_dir.resolve()
     found: list[Path] = []
     problems: list[Problem] = []
-    for folder, dirs, files in os.walk(content_dir, followlinks=False):
-        base = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in list(dirs):
-            if (base / name).is_symlink():
-                dirs.remove(name)  # walked through its real place, or refused below
-                if not _inside(base / name, root):
-                    problems.append(_outside_link(base / name, content_dir))
-        for name in sorted(files):
-            path = base / name
-            if name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
+    folders = [content_dir]
+    while folders:  # depth first, in name order, as os.walk would go
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                items = sorted(listing, key=lambda item: item.name)
+        except OSError:
+            continue  # as os.walk does: a folder that vanished or cannot be read
+        subfolders: list[Path] = []
+        outside: list[Problem] = []  # folders' first, then files', as before
+        for item in items:  # the entries' types come free with the listing
+            if item.name.startswith("."):
                 continue
-            if path.is_symlink() and not _inside(path, root):
-                problems.append(_outside_link(path, content_dir))
-                continue
-            if path.is_file():
+            path = folder / item.name
+            if item.is_symlink():
+                linked_folder = item.is_dir()  # a folder inside: walked through its real place
+                if not (linked_folder or _is_article(item.name)):
+                    continue
+                if not _inside(path, root):
+                    problem = _outside_link(path, content_dir)
+                    if linked_folder:
+                        problems.append(problem)
+                    else:
+                        outside.append(problem)
+                elif not linked_folder and path.is_file():
+                    found.append(path)
+            elif item.is_dir(follow_symlinks=False):
+                subfolders.append(path)
+            elif _is_article(item.name) and item.is_file(follow_symlinks=False):
                 found.append(path)
+        problems += outside
+        folders += reversed(subfolders)
     return sorted(found), problems
+
+
+def _is_article(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
 
 
 def _inside(path: Path, root: Path) -> bool:
