@@ -68,6 +68,18 @@ def read(site: Path, rel: str) -> str:
     return (site / "_site" / rel).read_text(encoding="utf-8")
 
 
+def override_article_head(site: Path, head: str) -> Path:
+    """Give the site's own theme an article.html that extends the built-in one, adding
+    `head` to every article page's <head>. Returns the template's path."""
+    template = site / "themes/default/templates/article.html"
+    template.parent.mkdir(parents=True, exist_ok=True)
+    template.write_text(
+        '{% extends "!default/article.html" %}{% block head %}' + head + "{% endblock %}",
+        encoding="utf-8",
+    )
+    return template
+
+
 def run_cli(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 

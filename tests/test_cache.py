@@ -18,7 +18,7 @@ from digest.build import BuildOptions, Staged, verify
 from digest.cache import code_fingerprint
 from digest.errors import Problem
 from digest.sources import Entry
-from tests.conftest import BASIC_CONFIG, NOW, MakeSite, build_at_now, read
+from tests.conftest import BASIC_CONFIG, NOW, MakeSite, build_at_now, override_article_head, read
 
 
 def md(title: str, date: str, tags: str, body: str) -> str:
@@ -103,13 +103,7 @@ def test_a_template_change_renders_the_pages_that_use_it(make_site: MakeSite) ->
     site = make_site(SITE)
     build_at_now(site)
     before = files_of(site)
-    template = site / "themes/default/templates/article.html"
-    template.parent.mkdir(parents=True)
-    template.write_text(
-        '{% extends "!default/article.html" %}{% block head %}'
-        '<meta name="edition" content="evening">{% endblock %}',
-        encoding="utf-8",
-    )
+    override_article_head(site, '<meta name="edition" content="evening">')
     result = build_at_now(site)
     assert result.parsed == 0
     assert result.rendered == 3  # the three article pages, nothing else

@@ -8,7 +8,7 @@ import gzip
 from pathlib import Path
 
 from digest.build import BuildOptions, BuildSession, build, compare_outputs
-from tests.conftest import BASIC_CONFIG, NOW, MakeSite, read
+from tests.conftest import BASIC_CONFIG, NOW, MakeSite, override_article_head, read
 
 SITE = {
     "content/a.md": "---\ntitle: Уряд ухвалив бюджет\ndate: 2026-02-10 09:00\n"
@@ -45,13 +45,7 @@ def test_a_session_compiles_the_theme_once_and_again_when_it_changes(
     assert "Прем&#39;єра в неділю" in read(site, "2026/02/11/teatr-vidkryv-sezon/index.html")
 
     # A template of the site's own theme appears, then changes: every page follows.
-    template = site / "themes/default/templates/article.html"
-    template.parent.mkdir(parents=True)
-    template.write_text(
-        '{% extends "!default/article.html" %}{% block head %}'
-        '<meta name="edition" content="first">{% endblock %}',
-        encoding="utf-8",
-    )
+    template = override_article_head(site, '<meta name="edition" content="first">')
     build(site, options)
     assert '<meta name="edition" content="first">' in read(
         site, "2026/02/10/uriad-ukhvalyv-biudzhet/index.html"
