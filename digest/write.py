@@ -12,6 +12,7 @@ import os
 import shutil
 import stat
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -162,12 +163,22 @@ class SiteWriter:
                 self.staging.unlink()
             self.staging.parent.mkdir(parents=True, exist_ok=True)
             self.staging.mkdir(exist_ok=True)
+            live_dirs: set[str] = set()
             if self.out.is_dir():
-                self._live, _ = _walk(self.out)
+                self._live, live_dirs = _walk(self.out)
                 os.chmod(self.staging, stat.S_IMODE(os.stat(self.out).st_mode))
             self._staged, self._staged_dirs = _walk(self.staging)
+            if self._live and not self._staged and not self._staged_dirs:
+                self._mirror(live_dirs)
         except OSError as e:
             raise _output_error(e, self.staging) from e
+
+    def _mirror(self, folders: set[str]) -> None:
+        """Link every live file into the empty staging folder at once (see mirror())."""
+        linked, made = mirror(self.out, self.staging, sorted(self._live), folders)
+        self._staged_dirs |= made
+        self._dirs |= made
+        self._staged.update((key, self._live[key]) for key in linked)
 
     def claim(self, rel: str, origin: str) -> str:
         """Reserve a path for one output; two outputs at one path are an error."""
@@ -338,6 +349,13 @@ class SiteWriter:
         try:
             if not self.out.exists():
                 os.rename(self.staging, self.out)
+                # No previous site to become the next staging folder: make it now, while
+                # the build is long anyway, so the first edit after a cold build is as fast
+                # as the ones after it. Not needed for this site: failing is harmless.
+                files = [*self.written, MANIFEST]
+                with contextlib.suppress(OSError):
+                    os.mkdir(self.staging)
+                    mirror(self.out, self.staging, files, _parents(files) - {""})
             elif not _exchange(self.staging, self.out):
                 # No atomic exchange here: two renames, undone by the next build if a kill
                 # lands between them (open() puts the previous site back).
@@ -350,6 +368,53 @@ class SiteWriter:
                 f"cannot swap the new site into {self.out}: {e.strerror} — the previous site "
                 f"is still there; the new one is in {self.staging}"
             ) from e
+
+
+MIRROR_THREADS = 4
+
+
+def mirror(
+    source: Path, target: Path, files: list[str], folders: set[str]
+) -> tuple[list[str], set[str]]:
+    """Hard-link files (and make folders) of `source` into the empty folder `target`, on
+    threads: making a folder and a link per page is the filesystem's work, which runs side
+    by side. Returns (files linked, folders made); what fails is left for _link()."""
+    by_depth: dict[int, list[str]] = {}
+    for folder in sorted(folders):
+        by_depth.setdefault(folder.count("/"), []).append(folder)
+    made: set[str] = set()
+    linked: list[str] = []
+
+    def make_folders(chunk: list[str]) -> bool:
+        try:
+            for folder in chunk:
+                os.mkdir(os.path.join(target, folder))
+        except OSError:
+            return False
+        return True
+
+    def link_files(chunk: list[str]) -> list[str]:
+        done = []
+        for key in chunk:
+            try:
+                os.link(os.path.join(source, key), os.path.join(target, key), follow_symlinks=False)
+            except OSError:
+                continue
+            done.append(key)
+        return done
+
+    with ThreadPoolExecutor(MIRROR_THREADS) as pool:
+        for depth in sorted(by_depth):
+            if not all(pool.map(make_folders, _chunks(by_depth[depth]))):
+                return linked, made  # the folders made so far are found by _make_parent()
+            made.update(by_depth[depth])
+        for done in pool.map(link_files, _chunks(files)):
+            linked += done
+    return linked, made
+
+
+def _chunks(items: list[str], size: int = 256) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _parents(keys: Iterable[str]) -> set[str]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from digest.errors import OutputError
-from digest.write import SiteWriter, safe_relative
+from digest.write import MANIFEST, SiteWriter, safe_relative
 from tests.conftest import BASIC_CONFIG, MakeSite, build_at_now
 
 
@@ -74,3 +75,63 @@ def test_stale_files_removed_user_files_kept_unchanged_files_keep_mtime(
     assert (out / "CNAME").read_text(encoding="utf-8") == "news.example.org"
     assert kept.stat().st_mtime == 1_000_000
     assert result.removed > 0
+
+
+def site_files(out: Path) -> dict[str, tuple[bytes, int, int]]:
+    return {
+        p.relative_to(out).as_posix(): (p.read_bytes(), p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("staging_then", ["prepared", "emptied", "emptied, links fail"])
+def test_the_first_write_after_a_cold_one_keeps_what_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, staging_then: str
+) -> None:
+    """A cold write leaves no previous site to become the next staging folder, so it
+    links the new site into one as it ends. Without that folder (emptied), the next write
+    links the live site into it at once, or file by file where that fails. Either way
+    unchanged files keep their inode and mtime."""
+    links_fail = "links fail" in staging_then
+    out = tmp_path / "out"
+    staging = tmp_path / "staging"
+    pages = {f"2026/02/{day:02d}/story-{n}/index.html": f"{day} {n}" for day in range(1, 29)
+             for n in range(12)}  # fmt: skip
+    first = SiteWriter(out, staging)
+    for path, text in pages.items():
+        first.write(path, text.encode())
+    first.finish()
+    (out / "CNAME").write_text("news.example.org\n")  # the user's own file
+    before = site_files(out)
+    assert {
+        p.relative_to(staging).as_posix(): p.stat().st_ino for p in staging.rglob("*.html")
+    } == {path: before[path][1] for path in pages}
+    if staging_then != "prepared":
+        shutil.rmtree(staging)
+
+    if links_fail:  # a filesystem without hard links for some files: copied instead
+        real_link = os.link
+
+        def flaky_link(src: str, dst: str, **kwargs: bool) -> None:
+            if "story-3" in dst:
+                raise PermissionError(1, "Operation not permitted", dst)
+            real_link(src, dst, **kwargs)
+
+        monkeypatch.setattr(os, "link", flaky_link)
+    edited, gone = "2026/02/14/story-5/index.html", "2026/02/01/story-0/index.html"
+    second = SiteWriter(out, staging)
+    for path, text in pages.items():
+        if path != gone:
+            second.write(path, b"edited" if path == edited else text.encode())
+    assert second.changed == 1
+    assert second.finish() == 1
+    after = site_files(out)
+    assert after.pop(edited)[0] == b"edited"
+    assert after.pop(MANIFEST)[0] != before[MANIFEST][0]  # it lists what is there now
+    assert set(before) - set(after) == {gone, edited, MANIFEST}
+    # Unchanged files keep bytes and mtime, and their inode where they could be linked.
+    assert [p for p in after if after[p][::2] != before[p][::2]] == []
+    copied = [p for p in after if after[p][1] != before[p][1]]
+    assert copied == ([p for p in after if "story-3" in p] if links_fail else [])
+    assert (staging / gone).read_text() == pages[gone]  # the previous site, for next time
