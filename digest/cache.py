@@ -30,7 +30,7 @@ import digest
 from digest.check import root_absolute_links
 from digest.config import Config
 from digest.errors import DigestError, Problem
-from digest.group import Selection, _is_published
+from digest.group import Selection, TopicIndex, _is_published
 from digest.model import Article, Site
 from digest.sources import PARALLEL_MIN_FILES, ArticleReader, Entry, read_file
 
@@ -272,14 +272,43 @@ class Parsed:
     entry: bytes  # pickled lean Entry, b"" if the file could not be used
     body: bytes  # zlib of the body HTML
     problems: tuple[Problem, ...]
+    grouping: tuple[bytes, tuple[str, ...]] = (b"", ())  # see grouping_facts()
 
 
 # What the cache knows of one article file: (mtime_ns, ctime_ns, size, inode, when those were
-# seen, content key or None, lean entry's fingerprint, date (ISO), has_time, draft, pickled
-# problems or None, root-absolute links in the body). marshal keeps 10,000 of them quick.
+# seen, content key or None, lean entry's fingerprint but for its text, date (ISO), has_time,
+# draft, pickled problems or None, root-absolute links in the body, the topics keyword rules
+# give its text, the fingerprint of the rules that gave them). marshal keeps 10,000 quick.
 IndexRow = tuple[
-    int, int, int, int, int, bytes | None, bytes, str, bool, bool, bytes | None, tuple[str, ...]
+    int,
+    int,
+    int,
+    int,
+    int,
+    bytes | None,
+    bytes,
+    str,
+    bool,
+    bool,
+    bytes | None,
+    tuple[str, ...],
+    tuple[str, ...],
+    bytes,
 ]
+
+
+def grouping_facts(entry: Entry, rules: TopicIndex) -> tuple[bytes, tuple[str, ...]]:
+    """What grouping reads of an entry: all of its lean self but the text, which it reads
+    only for the topics keyword rules find in it (entries without tags). So an edit to a
+    wire story's body that leaves its summary and topics as they were changes no page but
+    its own."""
+    textless = dataclasses.replace(entry, text="")
+    facts = fingerprint(pickle.dumps(textless, protocol=pickle.HIGHEST_PROTOCOL))
+    return facts, () if entry.tags else tuple(t.key for t in rules.for_text(entry.text))
+
+
+def rules_fingerprint(config: Config) -> bytes:
+    return fingerprint(repr(config.topics))
 
 
 @dataclass
@@ -455,6 +484,7 @@ class BuildCache:
         worker processes when there are many). Full entries are loaded only if grouping
         needs them (entries()); problems come back in path order."""
         parse_fp = parse_fingerprint(config)
+        rules, rules_fp = TopicIndex(config.topics), rules_fingerprint(config)
         db = self.db
         stored = db.execute("SELECT value FROM blobs WHERE name = 'index'").fetchone()
         index: dict[str, IndexRow] = marshal.loads(stored[0]) if stored else {}
@@ -519,12 +549,14 @@ class BuildCache:
                     row = (
                         *(0, 0, 0, 0, 0),
                         fresh.key,
-                        fingerprint(fresh.entry),
+                        fresh.grouping[0],
                         entry.date.isoformat(),
                         entry.has_time,
                         entry.draft,
                         pickle.dumps(problems) if problems else None,
                         links,
+                        fresh.grouping[1],
+                        rules_fp,
                     )
                 parsed[fresh.path] = (row, fresh.problems)
                 if n % 500 == 0 or n == len(to_read):
@@ -542,14 +574,16 @@ class BuildCache:
                 facts: IndexRow = result[0]
             else:
                 facts = known[path]
-            key, lean_fp, when, has_time, draft, problems_blob, links = facts[5:]
+            if facts[13] != rules_fp:  # its keyword topics were found by other rules
+                facts = self._match_again(facts, rules_fp, rules)
+            key, lean_fp, when, has_time, draft, problems_blob, links, matches = facts[5:13]
             if problems_blob is not None:
                 outcome.problems.extend(pickle.loads(problems_blob))
             outcome.stubs.append(
                 _stub(shown, datetime.fromisoformat(when).astimezone(tz), has_time, draft)
             )
             outcome.keys[shown] = key or b""
-            outcome.lean[shown] = lean_fp
+            outcome.lean[shown] = fingerprint(lean_fp, *matches)
             if links:
                 outcome.links[shown] = links
             looked = stats.get(path)
@@ -562,6 +596,14 @@ class BuildCache:
             )
         outcome.parsed = len(parsed)
         return outcome
+
+    def _match_again(self, facts: IndexRow, rules_fp: bytes, rules: TopicIndex) -> IndexRow:
+        """A row whose keyword topics were found by other rules: find them with these."""
+        found = self.db.execute("SELECT entry FROM entries WHERE key = ?", (facts[5],)).fetchone()
+        if found is None:  # only the newest entry of a file is kept: match nothing, read again
+            return (*facts[:12], ("?",), b"")
+        entry = pickle.loads(found[0])[0]
+        return (*facts[:12], grouping_facts(entry, rules)[1], rules_fp)
 
     def entries(self, read: ReadOutcome) -> list[Entry]:
         """The lean entries themselves, for grouping (a build whose model is cached needs
@@ -758,10 +800,10 @@ class BodyStore(_PerProcess):
 
 # --- reading in worker processes ---------------------------------------------------------
 
-_worker: tuple[ArticleReader, bytes] | None = None
+_worker: tuple[ArticleReader, bytes, TopicIndex] | None = None
 
 
-def parse_file(reader: ArticleReader, parse_fp: bytes, path: Path) -> Parsed:
+def parse_file(reader: ArticleReader, parse_fp: bytes, path: Path, rules: TopicIndex) -> Parsed:
     """Read one file with its content key. The bytes are hashed before and after the reader
     reads them, so an entry is never cached under the key of bytes it was not made from."""
     shown = shown_path(path, reader.config.site_dir)
@@ -780,20 +822,21 @@ def parse_file(reader: ArticleReader, parse_fp: bytes, path: Path) -> Parsed:
     key = before if before is not None and before == after else None
     # Facts about the body that the build needs for every article, kept so it is not loaded.
     links = tuple(root_absolute_links(entry.body_html))
-    blob = pickle.dumps((lean_entry(entry), problems, links), protocol=pickle.HIGHEST_PROTOCOL)
+    lean = lean_entry(entry)
+    blob = pickle.dumps((lean, problems, links), protocol=pickle.HIGHEST_PROTOCOL)
     body = zlib.compress(entry.body_html.encode("utf-8"), 1)
-    return Parsed(path, shown, key, blob, body, ())
+    return Parsed(path, shown, key, blob, body, (), grouping_facts(lean, rules))
 
 
 def _start_worker(config: Config, parse_fp: bytes, build_pid: int) -> None:
     global _worker
     die_with(build_pid)
-    _worker = (ArticleReader(config), parse_fp)
+    _worker = (ArticleReader(config), parse_fp, TopicIndex(config.topics))
 
 
 def _parse_in_worker(path: Path) -> Parsed:
     assert _worker is not None
-    return parse_file(_worker[0], _worker[1], path)
+    return parse_file(*_worker[:2], path, _worker[2])
 
 
 def _parse_all(
@@ -801,9 +844,9 @@ def _parse_all(
 ) -> Iterator[Parsed]:
     """Parse paths in order; Markdown is CPU-bound, so many files go to worker processes."""
     if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
-        reader = ArticleReader(config)
+        reader, rules = ArticleReader(config), TopicIndex(config.topics)
         for path in paths:
-            yield parse_file(reader, parse_fp, path)
+            yield parse_file(reader, parse_fp, path, rules)
         return
     # fork starts workers without importing digest again; with other threads about (a
     # preview server) forking is unsafe, so a fresh interpreter per worker is used instead.

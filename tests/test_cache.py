@@ -255,3 +255,27 @@ def test_a_cache_damaged_inside_is_started_again(make_site: MakeSite) -> None:
     assert differences == []
     assert "Новий заголовок" in read(site, "tags/economy/index.html")
     assert result.parsed >= 1
+
+
+def test_a_wire_story_edit_renders_its_page_unless_its_keyword_topics_change(
+    make_site: MakeSite,
+) -> None:
+    """Grouping reads a wire story's text only for the topics keyword rules find in it: a
+    body edit that keeps them (and the lede) changes no page but the story's own."""
+    site = make_site(
+        {**SITE, "content/c.txt": "date 2026-02-11 Діалог про мир.\n\nСторони.\n\nДалі.\n"}
+    )
+    build_at_now(site)
+    story = site / "content/c.txt"
+    story.write_text(story.read_text().replace("Далі.", "Далі буде."), encoding="utf-8")
+    result = build_at_now(site)
+    assert (result.parsed, result.rendered) == (1, 1)
+    assert "Далі буде." in read(site, "2026/02/11/dialoh-pro-myr/index.html")
+
+    # A keyword of another topic in the body: the story joins that topic's page.
+    story.write_text(story.read_text().replace("Далі буде.", "Бюджет ухвалять."), "utf-8")
+    result = build_at_now(site)
+    assert result.rendered > 1
+    assert "Діалог про мир" in read(site, "tags/economy/index.html")
+    result, differences = verify(site, BuildOptions(now=NOW))
+    assert differences == []
