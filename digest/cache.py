@@ -311,6 +311,11 @@ def rules_fingerprint(config: Config) -> bytes:
     return fingerprint(repr(config.topics))
 
 
+# In an index row instead of the rules' fingerprint: an entry with tags, which keyword rules
+# never look at, so a change to them needs nothing looked up again.
+_ANY_RULES = b"tags"
+
+
 @dataclass
 class ReadOutcome:
     config: Config
@@ -556,7 +561,7 @@ class BuildCache:
                         pickle.dumps(problems) if problems else None,
                         links,
                         fresh.grouping[1],
-                        rules_fp,
+                        _ANY_RULES if entry.tags else rules_fp,
                     )
                 parsed[fresh.path] = (row, fresh.problems)
                 if n % 500 == 0 or n == len(to_read):
@@ -574,7 +579,7 @@ class BuildCache:
                 facts: IndexRow = result[0]
             else:
                 facts = known[path]
-            if facts[13] != rules_fp:  # its keyword topics were found by other rules
+            if facts[13] not in (rules_fp, _ANY_RULES):  # topics found by other keyword rules
                 facts = self._match_again(facts, rules_fp, rules)
             key, lean_fp, when, has_time, draft, problems_blob, links, matches = facts[5:13]
             if problems_blob is not None:
@@ -600,10 +605,16 @@ class BuildCache:
     def _match_again(self, facts: IndexRow, rules_fp: bytes, rules: TopicIndex) -> IndexRow:
         """A row whose keyword topics were found by other rules: find them with these."""
         found = self.db.execute("SELECT entry FROM entries WHERE key = ?", (facts[5],)).fetchone()
-        if found is None:  # only the newest entry of a file is kept: match nothing, read again
+        if found is None:
+            # The row names an entry the cache lost: a topic no rule gives keeps the model
+            # key apart, so grouping asks for the entry and entries() reports the loss.
             return (*facts[:12], ("?",), b"")
         entry = pickle.loads(found[0])[0]
-        return (*facts[:12], grouping_facts(entry, rules)[1], rules_fp)
+        return (
+            *facts[:12],
+            grouping_facts(entry, rules)[1],
+            _ANY_RULES if entry.tags else rules_fp,
+        )
 
     def entries(self, read: ReadOutcome) -> list[Entry]:
         """The lean entries themselves, for grouping (a build whose model is cached needs
