@@ -104,7 +104,7 @@ def compose_day_html(day: Day, local: Localizer, link: Callable[[str], str]) -> 
         out.append(f'<h2 id="topic-{_attr(key)}">{_text(name)}</h2>')
         for story in stories:
             out.append(f'<h3><a href="{_attr(story.url)}">{_text(story.title)}</a></h3>')
-            if story.summary and (summary := _text(story.summary)):
+            if summary := _text(story.summary):
                 out.append(f"<p>{summary}</p>")
             moment, others = story.meta
             meta = [moment] if moment else []
