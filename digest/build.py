@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from digest.bundles import bundle_files, bundle_folder, bundles_state
 from digest.cache import (
     CACHE_DIR,
     BuildCache,
@@ -229,7 +230,8 @@ class _Run:
         # Everything the output is made from (the model holds no bodies: their keys count).
         theme_key = self.theme_key
         bodies = (read.keys[stub.path] for stub in chosen)
-        build_key = fingerprint(model_key, theme_key, *bodies)
+        bundles = bundles_state(config.site_dir, _bundle_folders(chosen, config))
+        build_key = fingerprint(model_key, theme_key, *bodies, *bundles)
         del paths, chosen, read.stubs[:]  # not needed again; a large site's worth of memory
         read.lean.clear()
 
@@ -320,6 +322,15 @@ class _Run:
         for rel, source in self.theme.static_files():
             placed = writer.write(rel, source.read_bytes(), str(source))
             records[placed.path] = (None, None, *placed.record)
+        for article in renderer.site.articles:  # page bundles' images and attachments
+            if article.bundle:
+                for rel, source in bundle_files(self.config.site_dir / article.bundle):
+                    try:
+                        data = source.read_bytes()
+                    except OSError:
+                        continue  # gone since it was listed: the next build has it right
+                    placed = writer.write(article.url + rel, data, str(source))
+                    records[placed.path] = (None, None, *placed.record)
         placed = writer.write(".nojekyll", b"", "GitHub Pages marker")
         records[placed.path] = (None, None, *placed.record)
         return records, count, rendered
@@ -341,6 +352,13 @@ class _Run:
                 placed = writer.write(rel, data, name)
                 records[placed.path] = (None, None, *placed.record)
         return notes
+
+
+def _bundle_folders(chosen: list[Entry], config: Config) -> list[str]:
+    """The page bundles among the published articles, as folders relative to the site."""
+    return [
+        folder for stub in chosen if (folder := bundle_folder(config.site_dir / stub.path, config))
+    ]
 
 
 def _forget_staging(cache: BuildCache) -> None:
