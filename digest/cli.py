@@ -277,12 +277,20 @@ def check_command(
         _abort(e)
     for finding in report.findings:
         click.echo(str(finding))
+    if report.not_carried:
+        click.echo(f"Not carried over from the sources ({len(report.not_carried)}):")
+        for problem in report.not_carried:
+            click.echo(f"  {problem}")
+    if report.redirects:
+        click.echo(f"Redirects from old addresses ({len(report.redirects)}):")
+        for line in report.redirect_lines():
+            click.echo(f"  {line}")
     if external:
         click.echo(f"External links ({len(report.external)}, not fetched):")
         for line in report.external_lines():
             click.echo(f"  {line}")
     click.echo(report.summary())
-    sys.exit(1 if report.findings else 0)
+    sys.exit(1 if report.findings or report.not_carried else 0)
 
 
 @main.command("deploy")

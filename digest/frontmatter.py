@@ -111,8 +111,9 @@ def _toml(block: str, shown: str, offset: int) -> tuple[dict[str, Any], dict[str
         meta = tomllib.loads(block)
     except tomllib.TOMLDecodeError as e:
         found = _TOML_LINE.search(str(e))
-        line = offset + int(found.group(1)) if found else offset
-        message = _TOML_LINE.split(str(e))[0].strip()
+        # "at end of document": the last line of the block
+        line = offset + (int(found.group(1)) if found else max(1, block.count("\n")))
+        message = re.sub(r"\s*\((?:at line \d+, column \d+|at end of document)\)", "", str(e))
         raise SourceError(
             Problem(
                 shown,

@@ -309,7 +309,7 @@ def _arguments(text: str) -> dict[str | int, str]:
     """Hugo's arguments: named (`src="x"`) or positional (`"go" "linenos=table"`)."""
     text = text.strip()
     named: dict[str | int, str] = {}
-    if _KEY_VALUE.search(text) and not text.startswith(('"', "'")):
+    if _KEY_VALUE.match(text):  # `src="x" alt="y"`, not `go "linenos=table"`
         for match in _KEY_VALUE.finditer(text):
             named[match.group(1).lower()] = next(g for g in match.groups()[1:] if g is not None)
         return named

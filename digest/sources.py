@@ -254,6 +254,26 @@ class ArticleReader:
             return self._read_plain(text, shown, path)
         return self._read_markdown(text, shown, path)
 
+    def not_carried(self, path: Path) -> list[Problem]:
+        """What reading path leaves out of what another generator would have made of it
+        (as the build warns), found without rendering its Markdown: for `digest check`."""
+        shown = _shown_path(path, self.config.site_dir)
+        try:
+            text = _decode(path.read_bytes(), shown, self.config.encoding_fallback)
+            first = text.lstrip("\n").split("\n", 1)[0]
+            if path.suffix.lower() in PLAIN_SUFFIXES or _WIRE_FIRST_LINE.match(first):
+                return []
+            front = split_front_matter(text, shown)
+        except OSError:
+            return []  # the build names it
+        except SourceError as e:
+            return [e.problem] if "front matter" in e.problem.message else []
+        where = Where(shown, path, self.config.site_dir, self.config.content_dir, front.body_line)
+        problems = expand(front.body, where).problems
+        bundle = bool(bundle_folder(path, self.config))
+        section = _section(path, self.config.content_dir, bundle)
+        return problems + read_redirects(front.meta, shown, front.line_of, section)[1]
+
     def _read_plain(self, text: str, shown: str, path: Path) -> tuple[Entry, list[Problem]]:
         lines = text.split("\n")
         index = next(i for i, line in enumerate(lines) if line.strip())
