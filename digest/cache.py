@@ -278,7 +278,8 @@ class Parsed:
 # What the cache knows of one article file: (mtime_ns, ctime_ns, size, inode, when those were
 # seen, content key or None, lean entry's fingerprint but for its text, date (ISO), has_time,
 # draft, pickled problems or None, root-absolute links in the body, the topics keyword rules
-# give its text, the fingerprint of the rules that gave them). marshal keeps 10,000 quick.
+# give its text, the fingerprint of the rules that gave them, expiry date (ISO) or "").
+# marshal keeps 10,000 quick.
 IndexRow = tuple[
     int,
     int,
@@ -294,6 +295,7 @@ IndexRow = tuple[
     tuple[str, ...],
     tuple[str, ...],
     bytes,
+    str,
 ]
 
 
@@ -336,11 +338,15 @@ def published(read: ReadOutcome, selection: Selection) -> list[Entry]:
     return chosen
 
 
-def _stub(path: str, when: datetime, has_time: bool, draft: bool) -> Entry:
+def _stub(
+    path: str, when: datetime, has_time: bool, draft: bool, expires: datetime | None
+) -> Entry:
     """An entry carrying only what deciding whether it is published reads (group.py's
-    _is_published: date, has_time, draft), so a build need not load whole entries to know
-    whether its cached model still holds."""
-    return Entry(path, "", "", when, has_time, (), "", "", "", "", "", draft, "", "")
+    _is_published: date, has_time, draft, expires), so a build need not load whole entries
+    to know whether its cached model still holds."""
+    return Entry(
+        path, "", "", when, has_time, (), "", "", "", "", "", draft, "", "", expires=expires
+    )
 
 
 def _shown(path: Path, prefix: str) -> str:
@@ -562,6 +568,7 @@ class BuildCache:
                         links,
                         fresh.grouping[1],
                         _ANY_RULES if entry.tags else rules_fp,
+                        entry.expires.isoformat() if entry.expires else "",
                     )
                 parsed[fresh.path] = (row, fresh.problems)
                 if n % 500 == 0 or n == len(to_read):
@@ -584,8 +591,9 @@ class BuildCache:
             key, lean_fp, when, has_time, draft, problems_blob, links, matches = facts[5:13]
             if problems_blob is not None:
                 outcome.problems.extend(pickle.loads(problems_blob))
+            expires = datetime.fromisoformat(facts[14]).astimezone(tz) if facts[14] else None
             outcome.stubs.append(
-                _stub(shown, datetime.fromisoformat(when).astimezone(tz), has_time, draft)
+                _stub(shown, datetime.fromisoformat(when).astimezone(tz), has_time, draft, expires)
             )
             outcome.keys[shown] = key or b""
             outcome.lean[shown] = fingerprint(lean_fp, *matches)
@@ -608,12 +616,13 @@ class BuildCache:
         if found is None:
             # The row names an entry the cache lost: a topic no rule gives keeps the model
             # key apart, so grouping asks for the entry and entries() reports the loss.
-            return (*facts[:12], ("?",), b"")
+            return (*facts[:12], ("?",), b"", facts[14])
         entry = pickle.loads(found[0])[0]
         return (
             *facts[:12],
             grouping_facts(entry, rules)[1],
             _ANY_RULES if entry.tags else rules_fp,
+            facts[14],
         )
 
     def entries(self, read: ReadOutcome) -> list[Entry]:
