@@ -394,6 +394,9 @@ class ArticleReader:
                 updated = None  # "updated" before it was published says nothing new
         expiry_key = first_key(meta, EXPIRY_KEYS)
         expires = self._date(meta, expiry_key, shown, line_of, problems)[0] if expiry_key else None
+        taxonomies = meta.get("taxonomies")  # Zola: [taxonomies] tags = [...]
+        if isinstance(taxonomies, dict):
+            meta = {**{str(k).lower(): v for k, v in taxonomies.items()}, **meta}
         tags = _tags(meta, shown, line_of)
         draft = meta.get("draft") is True or meta.get("published") is False
         bundle = bundle_folder(path, self.config)

@@ -445,3 +445,21 @@ def test_front_matter_key_lines_after_blank_lines(tmp_path: Path) -> None:
         "content/a.md:5: date: expected a date like 2026-02-11, 2026-02-11 18:00 or "
         '2026-02-11T18:00:00+02:00, got "11/02/2026" — fix the date'
     )
+
+
+def test_zola_page_with_assets_and_taxonomies(tmp_path: Path) -> None:
+    site = imported_site(tmp_path, "zola")
+    result = build_now(site)
+    assert warnings_of(result) == []
+    (article,) = result.site.articles
+    assert (article.title, article.url) == (
+        "Перша зустріч мерів",
+        "2026/11/22/persha-zustrich-meriv/",
+    )
+    assert [t.name for t in article.topics] == ["Дипломатія", "міста"]
+    page = read(site, article.url + "index.html")
+    assert '<img alt="Мери на площі Ринок" src="zustrich.jpg">' in page
+    assert (site / "_site" / article.url / "zustrich.jpg").read_bytes() == (
+        site / "content/blog/persha-zustrich/zustrich.jpg"
+    ).read_bytes()
+    assert 'Оновлено <time datetime="2026-11-22T15:30:00+02:00">' in page
