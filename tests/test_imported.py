@@ -3,6 +3,7 @@ shape (tests/imported/<generator>/content) copied into a site and built."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import textwrap
@@ -463,3 +464,20 @@ def test_zola_page_with_assets_and_taxonomies(tmp_path: Path) -> None:
         site / "content/blog/persha-zustrich/zustrich.jpg"
     ).read_bytes()
     assert 'Оновлено <time datetime="2026-11-22T15:30:00+02:00">' in page
+
+
+def test_redirect_pages_are_not_in_the_search_index(tmp_path: Path) -> None:
+    from digest.search import find_pagefind
+
+    if find_pagefind() is None:
+        pytest.skip("needs the Pagefind binary (pip install 'pagefind[bin]')")
+    site = imported_site(tmp_path, "hugo")
+    (site / "site.yaml").write_text(CONFIG.replace("search: false", "search: true"), "utf-8")
+    build_now(site)
+    fragments = sorted((site / "_site/pagefind/fragment").iterdir())
+    texts = [gzip.decompress(f.read_bytes()).decode("utf-8") for f in fragments]
+    urls = [json.loads(text[text.index("{") :])["url"] for text in texts]
+    assert sorted(urls) == [
+        "/2026/11/02/zvit-za-zhovten/",
+        "/" + HUGO_ARTICLE,
+    ]
