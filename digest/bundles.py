@@ -26,6 +26,17 @@ def bundle_folder(path: Path, config: Config) -> str:
         return str(folder)
 
 
+def in_bundle(path: Path, content_dir: Path) -> bool:
+    """Whether path is a file of a page bundle: a folder above it, below the content folder,
+    holds an index.md."""
+    folder = path.parent
+    while folder != content_dir and folder.is_relative_to(content_dir):
+        if any((folder / name).is_file() for name in BUNDLE_INDEXES):
+            return True
+        folder = folder.parent
+    return False
+
+
 def bundle_files(folder: Path) -> list[tuple[str, Path]]:
     """The files a bundle carries, as (path under the article's page, file), in name order:
     everything but articles, hidden files and index.html (the page itself goes there)."""
