@@ -16,16 +16,18 @@ from digest.errors import Problem
 # finished on the article's page (link_body): the sanitiser keeps relative URLs as they are.
 ROOT_MARK = ".digest-root/"
 REF_MARK = ".digest-ref/"
+# One pattern for all of them. Arguments stop at the next `{` and are bounded, so an unclosed
+# `{{` in a 79,000-character line costs a short look ahead, not a scan to the end of the body.
 _HUGO = re.compile(
-    r"\{\{<\s*/\*(?P<esc_angle>.*?)\*/\s*>\}\}"
-    r"|\{\{%\s*/\*(?P<esc_percent>.*?)\*/\s*%\}\}"
-    r"|\{\{(?P<open>[<%])\s*(?P<close>/)?\s*(?P<name>[\w.-]+)(?P<args>.*?)\s*(?P<self>/)?\s*[>%]\}\}"
-    r"|\{%-?\s*(?P<tag>\w+)(?P<tag_args>.*?)-?%\}"
-    r"|\{\{-?\s*(?P<output>[^<%].*?)\s*-?\}\}",
+    r"\{\{<\s*/\*(?P<esc_angle>.{0,2000}?)\*/\s*>\}\}"
+    r"|\{\{%\s*/\*(?P<esc_percent>.{0,2000}?)\*/\s*%\}\}"
+    r"|\{\{(?P<open>[<%])\s*(?P<close>/)?\s*(?P<name>[\w.-]+)(?P<args>[^{]{0,2000}?)\s*(?P<self>/)?\s*[>%]\}\}"
+    r"|\{%-?\s*(?P<tag>\w+)(?P<tag_args>[^{%]{0,2000}?)-?%\}"
+    r"|\{\{-?\s*(?P<output>[^<%{][^{}]{0,500}?)\s*-?\}\}",
     re.S,
 )
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.M)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+_CODE_SPAN = re.compile(r"(`+)(?!`)[^\n]{1,2000}?(?<!`)\1(?!`)")
 _KEY_VALUE = re.compile(r'(\w+)=(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
 _ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")  # as sources.py reads them
 _BLOCK_TAGS = {"highlight": "endhighlight", "raw": "endraw", "comment": "endcomment"}

@@ -7,6 +7,7 @@ import gzip
 import json
 import shutil
 import textwrap
+import time
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 from pathlib import Path
@@ -113,6 +114,13 @@ def test_hugo_shortcodes_become_html(hugo: tuple[Path, BuildResult]) -> None:
         "https://www.youtube.com/watch?v=dQw4w9WgXcQ</a></p>"
     ) in body
     assert '<pre><code class="language-go">fmt.Println("світло")\n</code></pre>' in body
+    assert '<p><a href="https://vimeo.com/146022717">https://vimeo.com/146022717</a></p>' in body
+    assert (
+        'Код: <a href="https://gist.github.com/spf13/7896402">'
+        "https://gist.github.com/spf13/7896402</a>"
+    ) in body
+    # relref by the file's name alone
+    assert '<a href="../../../../2026/11/02/zvit-za-zhovten/">про жовтень</a>' in body
     assert "<p>Це <strong>важлива</strong> примітка.</p>" in body  # an unknown pair: inner text
     assert "<p>Деталі в задачі .</p>" in body  # an unknown one: left out
     # Hugo's escaped forms are shown as Hugo shows them.
@@ -464,6 +472,17 @@ def test_zola_page_with_assets_and_taxonomies(tmp_path: Path) -> None:
         site / "content/blog/persha-zustrich/zustrich.jpg"
     ).read_bytes()
     assert 'Оновлено <time datetime="2026-11-22T15:30:00+02:00">' in page
+
+
+def test_a_long_line_of_unclosed_braces_stays_quick(tmp_path: Path) -> None:
+    site = imported_site(tmp_path)
+    body = "Заява ʼпро мир’ {{< x {% y {{ z " * 3000  # one line, about 90,000 characters
+    (site / "content/a.md").write_text(f"---\ntitle: Т\ndate: 2026-11-02\n---\n{body}\n", "utf-8")
+    config, _ = load_config(site)
+    started = time.perf_counter()
+    entry, problems = ArticleReader(config).read(site / "content/a.md")
+    assert time.perf_counter() - started < 3
+    assert problems == [] and entry.body_html.startswith("<p>Заява ʼпро мир’ {{&lt; x {% y {{ z")
 
 
 def test_redirect_pages_are_not_in_the_search_index(tmp_path: Path) -> None:
