@@ -134,6 +134,8 @@ def read_redirects(
                     )
                 )
                 continue
+            if key in PERMALINK_KEYS and urlsplit(item.strip()).netloc:
+                continue  # `url: https://outlet/...` names where a story came from
             relative = key == "aliases" and not item.startswith("/") and "://" not in item
             path = site_path(f"{section}/{item}" if relative and section else item)
             if path is None:
@@ -154,8 +156,10 @@ def read_redirects(
 
 def site_path(url: str) -> str | None:
     """`/2019/01/x` -> `2019/01/x/`, `old.html` stays a file; None for the site's root, for
-    `..` and for anything that is not a path."""
+    `..`, for a full URL and for anything else that is not a path in this site."""
     parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc:
+        return None  # another site's address: nothing this site can answer
     segments = [s for s in unquote(parts.path).split("/") if s not in ("", ".")]
     if not segments or ".." in segments or any(s.startswith(".") for s in segments):
         return None

@@ -260,14 +260,15 @@ class ArticleReader:
         shown = _shown_path(path, self.config.site_dir)
         try:
             text = _decode(path.read_bytes(), shown, self.config.encoding_fallback)
-            first = text.lstrip("\n").split("\n", 1)[0]
-            if path.suffix.lower() in PLAIN_SUFFIXES or _WIRE_FIRST_LINE.match(first):
-                return []
+        except (OSError, SourceError):
+            return []  # not about another generator: the build names it
+        first = text.lstrip("\n").split("\n", 1)[0]
+        if path.suffix.lower() in PLAIN_SUFFIXES or _WIRE_FIRST_LINE.match(first):
+            return []
+        try:
             front = split_front_matter(text, shown)
-        except OSError:
-            return []  # the build names it
         except SourceError as e:
-            return [e.problem] if "front matter" in e.problem.message else []
+            return [e.problem]
         where = Where(shown, path, self.config.site_dir, self.config.content_dir, front.body_line)
         problems = expand(front.body, where).problems
         bundle = bool(bundle_folder(path, self.config))

@@ -500,3 +500,20 @@ def test_redirect_pages_are_not_in_the_search_index(tmp_path: Path) -> None:
         "/2026/11/02/zvit-za-zhovten/",
         "/" + HUGO_ARTICLE,
     ]
+
+
+def test_a_full_url_is_a_source_not_an_old_address(tmp_path: Path) -> None:
+    site = imported_site(tmp_path)
+    (site / "content/a.md").write_text(
+        "---\ntitle: Т\ndate: 2026-11-02\nurl: https://news.example.org/2026/11/02/t\n"
+        "aliases: [https://old.example.org/t/, ../../etc/]\n---\nТекст.\n",
+        encoding="utf-8",
+    )
+    result = build_now(site)
+    assert warnings_of(result) == [
+        'content/a.md:5: aliases: "https://old.example.org/t/" is not an address inside the '
+        "site; no redirect made — write a path like /2019/01/old-post/",
+        'content/a.md:5: aliases: "../../etc/" is not an address inside the site; no redirect '
+        "made — write a path like /2019/01/old-post/",
+    ]
+    assert result.site.articles[0].redirects == ()
