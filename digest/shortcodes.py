@@ -16,9 +16,10 @@ from digest.errors import Problem
 # finished on the article's page (link_body): the sanitiser keeps relative URLs as they are.
 ROOT_MARK = ".digest-root/"
 REF_MARK = ".digest-ref/"
-# One pattern for all of them. Arguments stop at the next `{` and are bounded, so an unclosed
-# `{{` in a 79,000-character line costs a short look ahead, not a scan to the end of the body.
-_HUGO = re.compile(
+# Hugo's escaped shortcodes, shortcodes, Liquid tags and Liquid outputs. Arguments stop at
+# the next `{` and are bounded, so an unclosed `{{` in a 79,000-character line costs a short
+# look ahead, not a scan to the end of the body.
+_CONSTRUCT = re.compile(
     r"\{\{<\s*/\*(?P<esc_angle>.{0,2000}?)\*/\s*>\}\}"
     r"|\{\{%\s*/\*(?P<esc_percent>.{0,2000}?)\*/\s*%\}\}"
     r"|\{\{(?P<open>[<%])\s*(?P<close>/)?\s*(?P<name>[\w.-]+)(?P<args>[^{]{0,2000}?)\s*(?P<self>/)?\s*[>%]\}\}"
@@ -30,6 +31,7 @@ _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.M)
 _CODE_SPAN = re.compile(r"(`+)(?!`)[^\n]{1,2000}?(?<!`)\1(?!`)")
 _KEY_VALUE = re.compile(r'(\w+)=(?:"([^"]*)"|\'([^\']*)\'|(\S+))')
 _ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")  # as sources.py reads them
+_STANDALONE = {"figure", "ref", "relref", "youtube", "vimeo", "gist"}  # never have inner text
 _BLOCK_TAGS = {"highlight": "endhighlight", "raw": "endraw", "comment": "endcomment"}
 _ROOT_OUTPUTS = re.compile(
     r"^site\.baseurl$|^(['\"])(?P<path>[^'\"]*)\1\s*\|\s*(?P<filter>relative_url|absolute_url)$"
@@ -78,9 +80,8 @@ class _Expander:
 
     def run(self) -> Expansion:
         body, pos = self.body, 0
-        pattern = _HUGO
         while True:
-            match = pattern.search(body, pos)
+            match = _CONSTRUCT.search(body, pos)
             if match is None:
                 break
             self.out.append(body[pos : match.start()])
@@ -124,10 +125,10 @@ class _Expander:
         if closing:  # the end of a pair whose opening was left out: nothing to show
             return end
         inner: str | None = None
-        pair = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}")
-        if match.group("self") is None:
+        if match.group("self") is None and name not in _STANDALONE:
+            pair = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(name) + r"\s*[>%]\}\}")
             found = pair.search(self.body, end)
-            if found is not None:
+            if found is not None:  # a pair: what is between is its inner text
                 inner = self.body[end : found.start()]
                 end = found.end()
         if name == "figure":
@@ -159,8 +160,6 @@ class _Expander:
             )
             if kept and inner is not None:
                 self.out.append(inner)
-        if inner is not None:
-            self.out.append("")
         return end
 
     # --- Liquid -------------------------------------------------------------------------
