@@ -82,7 +82,8 @@ class CheckReport:
 
     def summary(self) -> str:
         problems = len(self.findings) + len(self.not_carried)
-        redirects = f", {len(self.redirects)} redirects" if self.redirects else ""
+        count = len(self.redirects)
+        redirects = f", {count} redirect{'' if count == 1 else 's'}" if count else ""
         return (
             f"Checked {self.pages} pages, {self.links} links, {self.assets} assets{redirects} "
             f"under {self.base_path}: {problems} problem{'' if problems == 1 else 's'}"

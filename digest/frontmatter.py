@@ -13,6 +13,7 @@ from digest.yamlload import YamlProblem, load_yaml
 
 _YAML_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 _TOML_END = re.compile(r"^\+\+\+[ \t]*$", re.M)
+_JSON_START = re.compile(r'^\{\s*"')
 _TOML_LINE = re.compile(r"\(at line (\d+)")
 # Pelican's Markdown metadata: `Key: value` lines from the first line to a blank one.
 _PELICAN_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*):[ \t]*(.*)$")
@@ -45,7 +46,7 @@ def split_front_matter(text: str, shown: str) -> FrontMatter:
         return _delimited(stripped, skipped, shown, "yaml", _YAML_END)
     if first == "+++":
         return _delimited(stripped, skipped, shown, "toml", _TOML_END)
-    if first.startswith("{") and not first.startswith("{{") and not first.startswith("{%"):
+    if first == "{" or _JSON_START.match(first):  # not `{{< x >}}` nor `{.lead}` prose
         return _json(stripped, skipped, shown)
     pelican = _pelican(stripped, skipped)
     if pelican is not None:

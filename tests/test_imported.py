@@ -407,8 +407,15 @@ def test_front_matter_formats(text: str, kind: str) -> None:
     assert front.body == "Текст.\n"
 
 
-def test_prose_with_a_colon_is_not_pelican_metadata() -> None:
-    text = "Увага: відключення світла.\nДеталі згодом.\n"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Увага: відключення світла.\nДеталі згодом.\n",  # not Pelican metadata
+        "{{< youtube x >}}\n\nТекст.\n",  # not JSON
+        "{.lead}\nТекст.\n",
+    ],
+)
+def test_prose_is_not_front_matter(text: str) -> None:
     front = split_front_matter(text, "content/a.md")
     assert (front.format, front.meta, front.body) == ("", {}, text)
 
