@@ -399,7 +399,12 @@ class ArticleReader:
         if isinstance(taxonomies, dict):
             meta = {**{str(k).lower(): v for k, v in taxonomies.items()}, **meta}
         tags = _tags(meta, shown, line_of)
-        draft = meta.get("draft") is True or meta.get("published") is False
+        draft = (
+            meta.get("draft") is True
+            or meta.get("published") is False
+            or str(meta.get("status", "")).lower() in ("draft", "hidden")  # Pelican
+            or "_drafts" in path.parts  # Jekyll's drafts folder
+        )
         bundle = bundle_folder(path, self.config)
         where = Where(shown, path, self.config.site_dir, self.config.content_dir, front.body_line)
         expansion = expand(body, where)

@@ -273,6 +273,11 @@ def test_pelican_metadata(tmp_path: Path) -> None:
     page = read(site, article.url + "index.html")
     assert "<p>Укренерго повідомило, що графіки відключень скасовано.</p>" in page
     assert "Title:" not in page
+    (site / "content/status.md").write_text(
+        "Title: Чернетка\nDate: 2026-11-19\nStatus: draft\n\nТекст.\n", encoding="utf-8"
+    )
+    assert [a.title for a in build_now(site).site.articles] == [article.title]
+    assert "Чернетка" in {a.title for a in build_now(site, drafts=True).site.articles}
 
 
 def test_eleventy_permalink_becomes_a_redirect(tmp_path: Path) -> None:
