@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from digest.bundles import bundle_files, bundle_folder, bundles_state
+from digest.bundles import BUNDLE_ENDINGS, bundle_files, bundle_folder, bundles_state
 from digest.cache import (
     CACHE_DIR,
     BuildCache,
@@ -357,7 +357,10 @@ class _Run:
 def _bundle_folders(chosen: list[Entry], config: Config) -> list[str]:
     """The page bundles among the published articles, as folders relative to the site."""
     return [
-        folder for stub in chosen if (folder := bundle_folder(config.site_dir / stub.path, config))
+        folder
+        for stub in chosen
+        if stub.path.lower().endswith(BUNDLE_ENDINGS)  # a string test first: 100,000 stubs
+        and (folder := bundle_folder(config.site_dir / stub.path, config))
     ]
 
 

@@ -10,6 +10,7 @@ from digest.config import Config
 
 _ARTICLE_SUFFIXES = (".md", ".markdown", ".txt")  # as sources.py reads them
 BUNDLE_INDEXES = ("index.md", "index.markdown")
+BUNDLE_ENDINGS = tuple("/" + name for name in BUNDLE_INDEXES)
 
 
 def bundle_folder(path: Path, config: Config) -> str:
