@@ -110,6 +110,10 @@ def _yaml(block: str, shown: str, offset: int) -> tuple[dict[str, Any], dict[str
 def _toml(block: str, shown: str, offset: int) -> tuple[dict[str, Any], dict[str, int]]:
     try:
         meta = tomllib.loads(block)
+    except RecursionError:
+        raise SourceError(
+            Problem(shown, offset, "front matter (TOML): nested too deeply")
+        ) from None
     except tomllib.TOMLDecodeError as e:
         found = _TOML_LINE.search(str(e))
         # "at end of document": the last line of the block
@@ -129,6 +133,10 @@ def _toml(block: str, shown: str, offset: int) -> tuple[dict[str, Any], dict[str
 def _json(text: str, skipped: int, shown: str) -> FrontMatter:
     try:
         meta, end = json.JSONDecoder().raw_decode(text)
+    except RecursionError:
+        raise SourceError(
+            Problem(shown, skipped + 1, "front matter (JSON): nested too deeply")
+        ) from None
     except json.JSONDecodeError as e:
         raise SourceError(
             Problem(

@@ -13,11 +13,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.build import BuildOptions, BuildResult, build, verify
 from digest.config import load_config
 from digest.errors import SourceError
 from digest.frontmatter import split_front_matter
+from digest.shortcodes import Where, expand
 from digest.sources import ArticleReader
 from tests.conftest import NOW, read, run_cli
 
@@ -529,3 +532,32 @@ def test_a_full_url_is_a_source_not_an_old_address(tmp_path: Path) -> None:
         "made — write a path like /2019/01/old-post/",
     ]
     assert result.site.articles[0].redirects == ()
+
+
+SHORTCODE_TEXT = st.text(alphabet='{}<>%/*` \n"=ab#-|.', max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SHORTCODE_TEXT)
+def test_expanding_any_text_never_fails(text: str) -> None:
+    where = Where(
+        "content/a.md", Path("/nowhere/content/a.md"), Path("/nowhere"), Path("/nowhere/content"), 1
+    )
+    expansion = expand(text, where)
+    if "{{" not in text and "{%" not in text:
+        assert expansion.text == text and expansion.problems == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["---\n", "+++\n", "{\n", '{"', "Title: x\n", "\n\n"]), SHORTCODE_TEXT)
+def test_front_matter_is_read_or_refused_with_a_problem(opening: str, rest: str) -> None:
+    try:
+        split_front_matter(opening + rest, "content/a.md")
+    except SourceError as e:
+        assert e.problem.path == "content/a.md" and e.problem.message
+
+
+def test_deeply_nested_front_matter_is_refused() -> None:
+    for text in ('{"a": ' + "[" * 100_000, "+++\na = " + "[" * 100_000 + "\n+++\n"):
+        with pytest.raises(SourceError, match="front matter"):
+            split_front_matter(text, "content/a.md")
