@@ -11,8 +11,8 @@ import click
 
 from digest import __version__
 from digest.build import BuildOptions, build
-from digest.build import verify as verify_build
 from digest.errors import ConfigError, DigestError
+from digest.verify import verify as verify_build
 
 
 class _Progress:

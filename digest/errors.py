@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: Path, site_dir: Path) -> str:
+    """A path as messages show it: relative to the site folder with "/" between parts, or
+    whole if it lies outside. Plain string work: a build calls this for every file."""
+    text, root = os.fspath(path), os.fspath(site_dir)
+    if text == root:
+        return "."
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if text.startswith(prefix):
+        text = text[len(prefix) :]
+        return text if os.sep == "/" else text.replace(os.sep, "/")
+    return text
 
 
 @dataclass(frozen=True)
@@ -46,3 +61,7 @@ class ThemeError(DigestError):
 
 class OutputError(DigestError):
     """The output folder is unsafe or a page cannot be written there."""
+
+
+class CacheError(DigestError):
+    """The cache folder cannot be used (not writable) or lost what it should hold."""

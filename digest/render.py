@@ -15,7 +15,6 @@ from typing import Any, Protocol, TypeVar
 import jinja2
 
 from digest import __version__, feeds
-from digest.cache import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
 from digest.calendar_view import Calendars
 from digest.compose import DigestRenderer, compose_day_html
 from digest.feeds import (
@@ -31,6 +30,7 @@ from digest.feeds import (
     sitemaps,
     topic_feed,
 )
+from digest.fingerprints import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
 from digest.i18n import Localizer
 from digest.metadata import day_collection, news_article, og_locale
 from digest.model import Article, Day, Site, TopicGroup

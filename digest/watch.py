@@ -25,7 +25,7 @@ from watchdog.observers.polling import PollingObserver
 
 from digest.build import BuildOptions, BuildResult, BuildSession, build
 from digest.config import CONFIG_NAME, Config, load_config
-from digest.errors import ConfigError, DigestError, Problem
+from digest.errors import ConfigError, DigestError, Problem, display_path
 from digest.sources import ARTICLE_SUFFIXES
 
 QUIET_SECONDS = 0.02  # a save is a handful of events within a few ms; wait this long for calm
@@ -410,20 +410,16 @@ def describe_changes(changes: frozenset[Change], site_dir: Path) -> str:
     """'content/a.md changed', 'site.yaml and 3 more changed', for one terminal line."""
     if not changes:
         return "first build"
-    shown = sorted({_shown(c.path, site_dir) for c in changes})
+    shown = sorted({display_path(c.path, site_dir) for c in changes})
     kinds = {c.kind for c in changes}
     text = shown[0] if len(shown) == 1 else f"{shown[0]} and {len(shown) - 1} more"
     suffix = " (config reloaded)" if ChangeKind.CONFIG in kinds else ""
     return f"{text} changed{suffix}"
 
 
-def _shown(path: Path, site_dir: Path) -> str:
-    return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
-
-
 def watching(watcher: Watcher, site_dir: Path) -> str:
     """'watching site.yaml, content/, themes/ for changes' (or polling)."""
-    names = [_shown(folder, site_dir) + "/" for folder in watcher.folders[1:]]
+    names = [display_path(folder, site_dir) + "/" for folder in watcher.folders[1:]]
     how = "polling" if watcher.polling else "watching"
     return f"{how} {', '.join([CONFIG_NAME, *names])} for changes"
 
