@@ -16,29 +16,7 @@ from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 
 import digest
-from digest.config import Config
-
-# Settings that change how pages look but not what a file says: editing them does not make
-# digest parse the articles again. Everything else in Config counts, so a new reader setting
-# is part of the key without anyone remembering to add it here.
-RENDER_ONLY_SETTINGS = frozenset(
-    {
-        "site_dir",
-        "output_dir",
-        "title",
-        "description",
-        "base_url",
-        "language",
-        "theme",
-        "per_page",
-        "topics",
-        "feed_limit",
-        "feed_per_day",
-        "search",
-        "theme_options",
-        "cname",
-    }
-)
+from digest.config import RENDER_ONLY_FIELDS, Config
 
 
 def fingerprint(*parts: bytes | str) -> bytes:
@@ -86,7 +64,7 @@ def _settings(config: Config, skip: frozenset[str]) -> str:
 
 def parse_fingerprint(config: Config) -> bytes:
     """What, besides a file's bytes and path, decides what reading it gives."""
-    return fingerprint(code_fingerprint(), _settings(config, RENDER_ONLY_SETTINGS))
+    return fingerprint(code_fingerprint(), _settings(config, RENDER_ONLY_FIELDS))
 
 
 def config_fingerprint(config: Config) -> bytes:
