@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from digest.config import Config, load_config
-from digest.errors import DigestError, Problem
+from digest.errors import CheckError, Problem
 from digest.sources import ArticleReader, find_articles
 
 # Attributes that hold a URL, by tag, and whether what they point at is an asset
@@ -47,10 +47,6 @@ _ABSOLUTE_URL = re.compile(r"""https?://[^\s"'<>()\[\]\\]+""")
 _TEXT_SUFFIXES = (".xml", ".json", ".md", ".txt", ".webmanifest")
 _REFRESH = re.compile(r"^\s*\d+\s*[;,]\s*url\s*=\s*(.+)$", re.I | re.S)
 _NOT_CHECKED_SCHEMES = ("mailto", "tel", "data", "javascript", "sms", "geo", "blob", "about")
-
-
-class CheckError(DigestError):
-    """There is no built site to check."""
 
 
 @dataclass(frozen=True)

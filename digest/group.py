@@ -59,14 +59,14 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(words) + ")", re.IGNORECASE)
 
 
-def build_site(
+def group_site(
     entries: Iterable[Entry], config: Config, selection: Selection
 ) -> tuple[Site, list[Problem]]:
     """Apply the site's rules to what the readers found and freeze the result."""
     problems: list[Problem] = []
     index = TopicIndex(config.topics)
     published = sorted(
-        (e for e in entries if _is_published(e, selection)), key=lambda e: (e.date, e.path)
+        (e for e in entries if is_published(e, selection)), key=lambda e: (e.date, e.path)
     )
     used: dict[tuple[date, str], str] = {}
     articles = []
@@ -131,7 +131,11 @@ def _resolve_refs(articles: list[Article]) -> list[Article]:
     ]
 
 
-def _is_published(entry: Entry, selection: Selection) -> bool:
+def is_published(entry: Entry, selection: Selection) -> bool:
+    """Whether the site shows the entry: not a draft (unless drafts are asked for), not
+    expired, and not dated after the selection's moment (unless future ones are). Reads only
+    the date, has_time, draft and expires, so the build can decide it from a cached stub
+    (Entry.stub)."""
     if entry.draft and not selection.drafts:
         return False
     if entry.expires is not None and entry.expires <= selection.now:

@@ -15,7 +15,6 @@ from typing import Any, Protocol, TypeVar
 import jinja2
 
 from digest import __version__, feeds
-from digest.cache import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
 from digest.calendar_view import Calendars
 from digest.compose import DigestRenderer, compose_day_html
 from digest.feeds import (
@@ -31,9 +30,19 @@ from digest.feeds import (
     sitemaps,
     topic_feed,
 )
+from digest.fingerprints import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
 from digest.i18n import Localizer
 from digest.metadata import day_collection, image_url, news_article, og_locale
-from digest.model import Article, Day, Site, TopicGroup
+from digest.model import (
+    Article,
+    Day,
+    Site,
+    TopicGroup,
+    day_url,
+    month_url,
+    topic_url,
+    year_url,
+)
 from digest.redirects import redirect_file, redirect_page
 from digest.shortcodes import link_body
 from digest.theme import Theme
@@ -143,7 +152,7 @@ class Month:
 
     @property
     def url(self) -> str:
-        return f"{self.first:%Y/%m}/"
+        return month_url(self.first)
 
     @property
     def story_count(self) -> int:
@@ -157,7 +166,7 @@ class Year:
 
     @property
     def url(self) -> str:
-        return f"{self.year}/"
+        return year_url(self.year)
 
     @property
     def story_count(self) -> int:
@@ -244,6 +253,10 @@ class SiteRenderer:
         env = theme.env
         env.globals.update(
             url=_url,
+            day_url=day_url,
+            month_url=month_url,
+            year_url=year_url,
+            topic_url=topic_url,
             plural=self.local.plural,
             t=theme.words,
             site=self.config,

@@ -7,6 +7,7 @@ import errno
 import ipaddress
 import json
 import mimetypes
+import os
 import secrets
 import shutil
 import socket
@@ -25,6 +26,7 @@ import click
 from digest.build import BuildOptions, BuildSession
 from digest.config import load_config
 from digest.errors import ConfigError, Problem
+from digest.report import problem_lines
 from digest.watch import (
     QUIET_SECONDS,
     Change,
@@ -494,7 +496,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._send(status, data, kind, head=head)
                 return
             with path.open("rb") as f:
-                size = path.stat().st_size
+                # The size of the file we opened: the path may already be the next build's.
+                size = os.fstat(f.fileno()).st_size
                 self._headers(status, kind, size)
                 if not head:
                     shutil.copyfileobj(f, self.wfile)
@@ -729,8 +732,8 @@ def run_serve(
     try:
         preview.start()
     except ConfigError as e:
-        for problem in e.problems:
-            reporter.notice(f"error: {problem}")
+        for line in problem_lines(e.problems):
+            reporter.notice(line)
         reporter.notice("Not serving: fix site.yaml and run again.")
         return 1
     except OSError as e:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import html
-import multiprocessing
 import os
 import re
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ import nh3
 from digest.bundles import BUNDLE_INDEXES, bundle_folder
 from digest.config import Config
 from digest.dates import parse_date, parse_date_leniently
-from digest.errors import Problem, SourceError
+from digest.errors import Problem, SourceError, display_path
 from digest.frontmatter import split_front_matter
 from digest.imported import (
     DATE_KEYS,
@@ -37,6 +36,7 @@ from digest.imported import (
 from digest.model import Author, Redirect
 from digest.shortcodes import Where, expand
 from digest.slugs import slugify
+from digest.workers import parallel_map
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 PLAIN_SUFFIXES = (".txt",)
@@ -90,6 +90,31 @@ class Entry:
     redirects: tuple[Redirect, ...] = ()
     bundle: str = ""  # the folder of a page bundle (index.md with its files), else ""
     refs: tuple[str, ...] = ()  # the articles its body links to, by path
+
+    @classmethod
+    def stub(
+        cls, path: str, when: datetime, has_time: bool, draft: bool, expires: datetime | None
+    ) -> Entry:
+        """An entry carrying only what deciding whether it is published reads (see
+        group.is_published), so a build need not load whole entries to know whether its
+        cached model still holds."""
+        return cls(
+            path=path,
+            format="",
+            title="",
+            date=when,
+            has_time=has_time,
+            tags=(),
+            summary="",
+            author="",
+            source="",
+            lang="",
+            slug="",
+            draft=draft,
+            body_html="",
+            text="",
+            expires=expires,
+        )
 
 
 def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -147,7 +172,7 @@ def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
         more = f" (and {len(sections) - 1} more)" if len(sections) > 1 else ""
         problems.append(
             Problem(
-                _shown_path(sections[0], content_dir.parent.resolve()),
+                display_path(sections[0], content_dir.parent.resolve()),
                 None,
                 f"a section's list page (Hugo's _index.md), not an article; skipped{more}",
                 "its text is not shown: put what matters in site.yaml (description, topics)",
@@ -168,9 +193,9 @@ def _inside_bundle(folder: Path, index: str, content_dir: Path) -> list[Problem]
             if _is_article(name) and not name.startswith(".") and path != folder / index:
                 problems.append(
                     Problem(
-                        _shown_path(path, site),
+                        display_path(path, site),
                         None,
-                        f"inside the page bundle {_shown_path(folder, site)}/ (beside its "
+                        f"inside the page bundle {display_path(folder, site)}/ (beside its "
                         f"{index}), so not an article; skipped",
                         "move it out of the bundle's folder to publish it",
                     )
@@ -198,7 +223,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _outside_link(path: Path, content_dir: Path) -> Problem:
-    shown = _shown_path(path, content_dir.parent.resolve())
+    shown = display_path(path, content_dir.parent.resolve())
     return Problem(
         shown,
         None,
@@ -229,7 +254,7 @@ class ArticleReader:
 
     def read(self, path: Path) -> tuple[Entry, list[Problem]]:
         """Read one file; raise SourceError naming the file and line if it cannot be used."""
-        shown = _shown_path(path, self.config.site_dir)
+        shown = display_path(path, self.config.site_dir)
         try:
             data = path.read_bytes()
         except OSError as e:
@@ -257,7 +282,7 @@ class ArticleReader:
     def not_carried(self, path: Path) -> list[Problem]:
         """What reading path leaves out of what another generator would have made of it
         (as the build warns), found without rendering its Markdown: for `digest check`."""
-        shown = _shown_path(path, self.config.site_dir)
+        shown = display_path(path, self.config.site_dir)
         try:
             text = _decode(path.read_bytes(), shown, self.config.encoding_fallback)
         except (OSError, SourceError):
@@ -538,13 +563,6 @@ def sanitize(fragment: str) -> str:
     return str(nh3.clean(fragment, attributes=ALLOWED_ATTRIBUTES, link_rel=None))
 
 
-def _shown_path(path: Path, site_dir: Path) -> str:
-    try:
-        return path.relative_to(site_dir).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _size(n: int) -> str:
     return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.0f} KB"
 
@@ -663,7 +681,6 @@ def _shorten(text: str) -> str:
 
 ReadResult = tuple[Path, Entry | None, list[Problem]]
 PARALLEL_MIN_FILES = 300  # below this, starting worker processes costs more than it saves
-_worker_reader: ArticleReader | None = None
 
 
 def read_file(reader: ArticleReader, path: Path) -> ReadResult:
@@ -675,25 +692,12 @@ def read_file(reader: ArticleReader, path: Path) -> ReadResult:
     return path, entry, problems
 
 
-def _start_worker(config: Config) -> None:
-    global _worker_reader
-    _worker_reader = ArticleReader(config)
-
-
-def _read_in_worker(path: Path) -> ReadResult:
-    assert _worker_reader is not None
-    return read_file(_worker_reader, path)
-
-
 def iter_entries(config: Config, paths: list[Path], workers: int = 1) -> Iterator[ReadResult]:
     """Read each path, in order; Markdown is CPU-bound, so large sites use worker processes."""
-    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
-        reader = ArticleReader(config)
-        for path in paths:
-            yield read_file(reader, path)
-        return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        workers, context, initializer=_start_worker, initargs=(config,)
-    ) as pool:
-        yield from pool.map(_read_in_worker, paths, chunksize=64)
+    yield from parallel_map(
+        _reader, (config,), paths, workers, min_items=PARALLEL_MIN_FILES, chunksize=64
+    )
+
+
+def _reader(config: Config) -> Callable[[Path], ReadResult]:
+    return partial(read_file, ArticleReader(config))

@@ -16,12 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.build import BuildOptions, BuildResult, build, verify
+from digest.build import BuildOptions, BuildResult, build
 from digest.config import load_config
 from digest.errors import SourceError
 from digest.frontmatter import split_front_matter
 from digest.shortcodes import Where, expand
 from digest.sources import ArticleReader
+from digest.verify import verify
 from tests.conftest import NOW, read, run_cli
 
 FIXTURES = Path(__file__).parent / "imported"
