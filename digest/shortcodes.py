@@ -226,7 +226,7 @@ class _Expander:
                 "the link goes nowhere",
                 "fix the path, or copy that article into the content folder",
             )
-            return "#" + anchor if anchor else "#"
+            return "#" + anchor if anchor else ""  # `({% link x %}#part)`: no second #
         self.refs.append(found)
         return REF_MARK + quote(found) + ("#" + anchor if anchor else "")
 

@@ -562,3 +562,21 @@ def test_deeply_nested_front_matter_is_refused() -> None:
     for text in ('{"a": ' + "[" * 100_000, "+++\na = " + "[" * 100_000 + "\n+++\n"):
         with pytest.raises(SourceError, match="front matter"):
             split_front_matter(text, "content/a.md")
+
+
+def test_a_link_to_a_post_not_copied_over_keeps_its_anchor(tmp_path: Path) -> None:
+    site = imported_site(tmp_path)
+    (site / "content/a.md").write_text(
+        "---\ntitle: Т\ndate: 2026-11-02\n---\nДив. [історію]({% link _docs/history.md %}#v4)"
+        ' і [ще]({{< ref "nema.md" >}}).\n',
+        encoding="utf-8",
+    )
+    config, _ = load_config(site)
+    entry, problems = ArticleReader(config).read(site / "content/a.md")
+    assert entry.body_html == '<p>Див. <a href="#v4">історію</a> і <a href="">ще</a>.</p>'
+    assert [str(p) for p in problems] == [
+        'content/a.md:5: link to "_docs/history.md": no such article under content/; the link '
+        "goes nowhere — fix the path, or copy that article into the content folder",
+        'content/a.md:5: link to "nema.md": no such article under content/; the link goes '
+        "nowhere — fix the path, or copy that article into the content folder",
+    ]
