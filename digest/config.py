@@ -32,6 +32,20 @@ class TopicRule:
 
 
 @dataclass(frozen=True)
+class Source:
+    """An outlet from site.yaml's `sources:`: names everything under content/<key>/, and its
+    feed (`url`) is what `digest fetch` reads."""
+
+    key: str
+    name: str
+    url: str = ""  # the feed
+    site: str = ""  # the outlet's home page, if given
+    language: str = ""
+    full_text: bool = False
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything site.yaml can say, with defaults; paths are absolute."""
 
@@ -57,6 +71,7 @@ class Config:
     render_timeout: float = 5.0  # seconds of Markdown per article before giving up
     theme_options: ThemeOptions = field(default_factory=ThemeOptions)  # accent, logo, links
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME by digest deploy
+    sources: tuple[Source, ...] = ()  # outlets by content folder; their feeds for digest fetch
 
     @property
     def base_path(self) -> str:
@@ -92,6 +107,7 @@ KNOWN_KEYS = (
     "render_timeout",
     "theme_options",
     "cname",
+    "sources",
 )
 TOPIC_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -248,6 +264,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
     topics = _topics(check, raw.get("topics"))
     extensions, ext_configs = _markdown(check, raw.get("markdown"))
     cname = check.string(raw, "cname", "").strip()
+    sources = _sources(check, raw.get("sources"))
 
     if check.problems:
         raise ConfigError(check.problems)
@@ -274,6 +291,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
         render_timeout=float(render_timeout),
         theme_options=theme_options,
         cname=cname,
+        sources=sources,
     )
     return config, check.warnings
 
@@ -357,6 +375,70 @@ def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
         clean = tuple(str(k).strip() for k in keywords if str(k).strip())
         topics.append(TopicRule(key=key, name=str(name), keywords=clean))
     return tuple(topics)
+
+
+SOURCE_KEYS = ("name", "url", "site", "language", "full_text", "topics")
+
+
+def _sources(check: _Checker, raw: Any) -> tuple[Source, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        check.fail(
+            ("sources",), "sources: expected a mapping of folder keys, like `unian: {name: ...}`"
+        )
+        return ()
+    sources = []
+    for key, spec in raw.items():
+        where = ("sources", str(key))
+        if not isinstance(key, str) or not TOPIC_KEY.match(key):
+            check.fail(
+                where,
+                f"sources: key `{key}` is not a folder name",
+                "use lowercase latin letters, digits, - or _",
+            )
+            continue
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, dict):
+            check.fail(where, f"sources.{key}: expected `name:` and `url:`")
+            continue
+        for unknown in set(spec) - set(SOURCE_KEYS):
+            close = difflib.get_close_matches(str(unknown), SOURCE_KEYS, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "use " + ", ".join(SOURCE_KEYS)
+            check.warn(where, f"sources.{key}: unknown setting `{unknown}`", hint)
+        text = {name: check.string(spec, name, "") for name in ("name", "url", "site", "language")}
+        for name in ("url", "site"):
+            if text[name] and urlsplit(text[name]).scheme not in ("http", "https"):
+                check.fail(
+                    (*where, name),
+                    f"sources.{key}.{name}: expected an http(s) URL, got `{text[name]}`",
+                )
+        full_text = spec.get("full_text", False)
+        if not isinstance(full_text, bool):
+            check.fail(
+                (*where, "full_text"),
+                f"sources.{key}.full_text: expected true or false, got {full_text!r}",
+            )
+            full_text = False
+        topics = spec.get("topics") or []
+        if isinstance(topics, str):
+            topics = [topics]
+        if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+            check.fail((*where, "topics"), f"sources.{key}.topics: expected a list of topic keys")
+            topics = []
+        sources.append(
+            Source(
+                key=key,
+                name=text["name"] or key,
+                url=text["url"],
+                site=text["site"],
+                language=text["language"],
+                full_text=full_text,
+                topics=tuple(topics),
+            )
+        )
+    return tuple(sources)
 
 
 def _markdown(check: _Checker, raw: Any) -> tuple[tuple[str, ...], dict[str, dict[str, Any]]]:
