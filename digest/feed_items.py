@@ -56,6 +56,7 @@ class FeedItem:
     body_html: str  # content:encoded, a full-text element, else the description
     image: str  # an image enclosure (or media:content / media:thumbnail), absolute
     lang: str
+    base: str = ""  # what relative links in body_html are relative to (xml:base, else link)
 
     def fingerprint(self) -> str:
         """What the publisher said, hashed: a change here is a change by the publisher."""
@@ -103,7 +104,8 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
     # encoding the XML prolog declares (windows-1251 feeds do this); pass only a real charset.
     if "charset=" in content_type.lower():
         headers["content-type"] = content_type
-    parsed = feedparser.parse(data, response_headers=headers)
+    # Relative links are resolved here against each item's own page, not the feed's URL.
+    parsed = feedparser.parse(data, response_headers=headers, resolve_relative_uris=False)
     version = parsed.get("version") or ""
     if not parsed.entries and not version:
         cause = parsed.get("bozo_exception")
@@ -188,7 +190,7 @@ def article_file(
 ) -> ArticleFile:
     """The Markdown file for an item: front matter digest reads back exactly, then the body."""
     warnings: list[str] = []
-    body = html_to_markdown(item.body_html, item.link)
+    body = html_to_markdown(item.body_html, item.base or item.link)
     summary = item.summary
     extractor = ""
     if extracted is not None:
@@ -265,6 +267,9 @@ def first_sentence(text: str) -> str:
 def _item_from_entry(entry: Any, feed_url: str, feed_language: str) -> FeedItem | None:
     base = entry.get("link") or feed_url
     link = canonical_url(urljoin(feed_url, entry.get("link", ""))) if entry.get("link") else ""
+    details = [entry.get("summary_detail") or {}, *entry.get("content", [])]
+    bases = [str(d.get("base") or "") for d in details]
+    xml_base = next((b for b in bases if b and b != feed_url), "")
     description = _undo_double_escape(_html_of(entry.get("summary_detail")) or "")
     fuller = [_undo_double_escape(_html_of(c)) for c in entry.get("content", [])]
     fuller += [
@@ -312,6 +317,7 @@ def _item_from_entry(entry: Any, feed_url: str, feed_language: str) -> FeedItem 
         body_html=body,
         image=_image(entry, base),
         lang=_language(entry.get("language") or "") or feed_language,
+        base=xml_base or link or feed_url,
     )
 
 
@@ -363,6 +369,7 @@ def _parse_json_feed(data: bytes, url: str) -> ParsedFeed:
                 body_html=body,
                 image=urljoin(link or url, image) if image else "",
                 lang=_language(str(raw.get("language") or "")) or language,
+                base=link or url,
             )
         )
     return ParsedFeed(
