@@ -99,7 +99,9 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
         return _parse_json_feed(data, url)
     import feedparser  # imported here: only fetching needs it
 
-    headers = {"content-location": url}
+    # No content-location: feedparser would resolve a bare guid (`unian-1001`) against the
+    # feed's URL, and an item's identity must not change when its feed moves.
+    headers: dict[str, str] = {}
     # A text/xml type without a charset means US-ASCII by RFC 3023 and would override the
     # encoding the XML prolog declares (windows-1251 feeds do this); pass only a real charset.
     if "charset=" in content_type.lower():
@@ -110,7 +112,8 @@ def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
     if not parsed.entries and not version:
         cause = parsed.get("bozo_exception")
         found = _what_it_is(data)
-        raise NotAFeed(f"not a feed ({found}{f': {cause}' if cause else ''})")
+        detail = f": {cause}" if cause and found != "an HTML page" else ""
+        raise NotAFeed(f"not a feed ({found}{detail})")
     feed = parsed.feed
     language = _language(feed.get("language", ""))
     items: list[FeedItem] = []
