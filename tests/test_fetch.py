@@ -118,7 +118,7 @@ def test_every_kind_of_feed_becomes_article_files(tmp_path: Path, server: FeedSe
     assert 'id: "twice-1"' in twice and "date: 2026-11-28 07:00:00 +00:00" in twice
     untitled = files[
         "content/unian/2026/11/2026-11-28-ukrzaliznytsia-pryznachyla-dodatkovi-poizdy-do-lvova.md"
-    ]  # noqa: E501
+    ]
     assert 'title: "Укрзалізниця призначила додаткові поїзди до Львова."' in untitled
     assert "date: 2026-11-28 09:00:00 +03:00" in untitled  # EEST, a zone RFC 822 does not name
     shown = [str(w) for w in result.warnings]
@@ -269,7 +269,7 @@ def test_edited_file_stays_and_untouched_file_follows_the_publisher(
     untouched = (
         site
         / "content/unian/2026/11/2026-11-28-ukrzaliznytsia-pryznachyla-dodatkovi-poizdy-do-lvova.md"
-    )  # noqa: E501
+    )
     changed_feed = feeds.RSS.replace("пʼятий пакет", "шостий пакет").replace(
         "Квитки вже у продажу.", "Квитки вже у продажу з понеділка."
     )
