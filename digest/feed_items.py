@@ -25,6 +25,7 @@ _INVISIBLE = re.compile(
 )  # zero-width space, word joiner, BOM, soft hyphen
 _REAL_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*|/[a-zA-Z][a-zA-Z0-9]*)[\s>/]")
 _ESCAPED_TAG = re.compile(r"&lt;(?:[a-zA-Z][a-zA-Z0-9]*|/[a-zA-Z][a-zA-Z0-9]*)[\s&/]", re.I)
+_YAML_RAW = re.compile("[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”’)]*\s")
 _TRACKING = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|yclid|msclkid|mc_cid|mc_eid|_ga|_gl|igshid|"
@@ -177,7 +178,7 @@ def parse_feed_date(text: str) -> datetime | None:
         if offset is None or (offset == 0 and not re.search(r"(?:GMT|UTC?|Z|[+-]0000)\s*$", text)):
             zone = text.rsplit(None, 1)[-1].upper()
             if zone not in _ZONES:
-                return None if offset is None else _moment(parts, 0)
+                return None  # a zone nobody can place: not a moment we can vouch for
             offset = _ZONES[zone] * 3600
         return _moment(parts, offset)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -253,10 +254,8 @@ def format_date(moment: datetime) -> str:
 def yaml_str(text: str) -> str:
     """A double-quoted YAML scalar that reads back as exactly this text."""
     quoted = json.dumps(text, ensure_ascii=False)
-    # JSON leaves these raw, YAML would read them as line breaks or refuse them.
-    for char in ("\u0085", "\u2028", "\u2029", "\ufeff", "\u007f"):
-        quoted = quoted.replace(char, f"\\u{ord(char):04x}")
-    return quoted
+    # JSON leaves these raw; YAML would read them as line breaks or refuse them.
+    return _YAML_RAW.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted)
 
 
 def first_sentence(text: str) -> str:
