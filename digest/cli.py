@@ -353,6 +353,7 @@ def new_group() -> None:
 
 @new_group.command("site")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("more_feeds", nargs=-1, metavar="")
 @click.option("--title", default="News digest", show_default=True, help="The site's title.")
 @click.option(
     "--base-url",
@@ -364,14 +365,38 @@ def new_group() -> None:
     show_default=True,
     help='When the workflow rebuilds, as cron in UTC ("off" for never).',
 )
-def new_site_command(directory: Path, title: str, base_url: str | None, schedule: str) -> None:
+@click.option(
+    "--feeds",
+    "feeds",
+    multiple=True,
+    metavar="URL [URL]...",
+    help="Start from these news feeds: a source per feed, no example articles.",
+)
+def new_site_command(
+    directory: Path,
+    more_feeds: tuple[str, ...],
+    title: str,
+    base_url: str | None,
+    schedule: str,
+    feeds: tuple[str, ...],
+) -> None:
     """Create a ready site in DIRECTORY: site.yaml with comments, example articles in both
-    formats, .gitignore, and a GitHub Actions workflow that builds, keeps the build cache
-    and publishes with GitHub Pages on every push, on demand and on a schedule."""
+    formats (or, with --feeds, a source per feed), .gitignore, and a GitHub Actions workflow
+    that builds, keeps the build cache and publishes with GitHub Pages on every push, on
+    demand and on a schedule (which also fetches the feeds and commits new articles)."""
     from digest.scaffold import new_site
 
+    if more_feeds and not feeds:
+        click.echo(f"error: unexpected {more_feeds[0]} — feeds go after --feeds", err=True)
+        sys.exit(2)
     try:
-        made = new_site(directory, title=title, base_url=base_url, schedule=schedule)
+        made = new_site(
+            directory,
+            title=title,
+            base_url=base_url,
+            schedule=schedule,
+            feeds=(*feeds, *more_feeds),
+        )
     except DigestError as e:
         _abort(e)
     click.echo(f"Created a digest site in {directory}:")
@@ -381,6 +406,8 @@ def new_site_command(directory: Path, title: str, base_url: str | None, schedule
         click.echo("Set base_url in site.yaml to the address the site will have.")
     if not made.requirement_known:
         click.echo("Say in requirements.txt where GitHub Actions installs digest from.")
+    if feeds:
+        click.echo("Name the sources in site.yaml, then run `digest fetch` to bring articles in.")
 
 
 @new_group.command("article")

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from digest.build import build
@@ -392,3 +393,34 @@ def test_a_fetch_killed_at_any_moment_loses_and_duplicates_nothing(
     assert sorted(ids) == sorted(f'"{host}/news/{i}"' for i in range(n))
     state = json.loads((site / ".digest-cache" / STATE_NAME).read_text())
     assert len(state["items"]["many"]) == n
+
+
+def test_new_site_from_feeds_fetches_on_schedule(tmp_path: Path, server: FeedServer) -> None:
+    server.routes["/rss"] = Route(feeds.RSS.encode())
+    site = tmp_path / "news"
+    runner = CliRunner()
+    made = runner.invoke(
+        main, ["new", "site", str(site), "--feeds", server.url("/rss"), "https://www.unian.ua/rss"]
+    )
+    assert made.exit_code == 0, made.output
+    assert "  content/.gitkeep" in made.stdout.splitlines()
+    assert not list((site / "content").rglob("*.md"))  # no example articles
+    config, _ = load_config(site)
+    assert [(s.key, s.name, s.url) for s in config.sources] == [
+        ("feed-127-0-0-1", "127.0.0.1", server.url("/rss")),
+        ("unian", "unian.ua", "https://www.unian.ua/rss"),
+    ]
+    result = fetch_sources(site, FetchOptions(only=("feed-127-0-0-1",)))
+    assert result.summary().startswith("Fetched 1 source: 3 new")
+    steps = yaml.safe_load((site / ".github/workflows/pages.yml").read_text())["jobs"]["build"]
+    by_name = {s["name"]: s for s in steps["steps"]}
+    fetch = by_name["Fetch the feeds in site.yaml's sources"]
+    commit = by_name["Commit the new articles back, to keep them and review them"]
+    assert fetch["run"] == "digest fetch" and fetch["if"] == "github.event_name != 'push'"
+    assert "git add content" in commit["run"] and "git push" in commit["run"]
+    names = list(by_name)
+    assert names.index("Restore the build cache") < names.index(fetch["name"])
+    assert names.index(commit["name"]) < names.index("Build")
+    bad = runner.invoke(main, ["new", "site", str(tmp_path / "x"), "--feeds", "ftp://x/rss"])
+    assert bad.exit_code == 1
+    assert bad.stderr == "error: --feeds: expected an http(s) URL, got `ftp://x/rss`\n"
