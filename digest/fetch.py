@@ -40,23 +40,22 @@ from digest.feed_items import (
 )
 from digest.fetch_state import (
     TEMP_SUFFIX,
-    FetchState,
     ItemAction,
     ItemRecord,
-    SourceState,
+    SourceMemory,
     after_failure,
     after_success,
     decide_item,
     is_due,
-    load_state,
+    load_memory,
     parse_retry_after,
-    save_state,
+    save_memory,
     write_atomically,
 )
 from digest.slugs import slugify
 from digest.yamlload import YamlProblem, load_yaml
 
-STATE_NAME = "fetch-state.json"
+STATE_FOLDER = "fetch"  # in the cache folder: <key>.json per source
 USER_AGENT = f"digest/{__version__} (static news digest; feed fetcher)"
 _ID_LINE = re.compile(rb"^id:[ \t]*(.+?)[ \t]*$", re.M)
 _HEAD_BYTES = 16 * 1024  # the front matter of a fetched file is well within this
@@ -74,7 +73,7 @@ class FetchOptions:
     max_page_bytes: int = 5 * 1024 * 1024
     workers: int = 4  # requests at a time (never two at once to one host)
     user_agent: str = USER_AGENT
-    state_path: Path | None = None  # default: .digest-cache/fetch-state.json
+    state_dir: Path | None = None  # default: .digest-cache/fetch/
     now: Callable[[], float] = time.time
 
 
@@ -152,13 +151,8 @@ def fetch_sources(
     config, config_warnings = load_config(site_dir)
     sources = _chosen(config, options.only)
     cache = config.site_dir / CACHE_DIR
-    state_path = options.state_path or cache / STATE_NAME
     with _fetch_lock(cache, options.dry_run):
-        state, note = load_state(state_path)
-        warnings = list(config_warnings)
-        if note:
-            warnings.append(Problem(str(state_path.relative_to(config.site_dir)), None, note))
-        run = _Run(config, options, state, state_path)
+        run = _Run(config, options, options.state_dir or cache / STATE_FOLDER)
         reports: dict[str, SourceReport] = {}
         done = 0
         with ThreadPoolExecutor(max_workers=max(1, options.workers)) as pool:
@@ -169,9 +163,7 @@ def fetch_sources(
                 done += 1
                 if progress is not None:
                     progress(report.key, done, len(sources))
-                if not options.dry_run:
-                    run.save()  # after this source's files: a kill later keeps its progress
-        warnings += run.warnings
+        warnings = [*config_warnings, *run.warnings]
     return FetchResult(
         config=config,
         reports=tuple(reports[s.key] for s in sources),
@@ -193,28 +185,32 @@ def _chosen(config: Config, only: tuple[str, ...]) -> list[Source]:
 
 @dataclass
 class _Run:
-    """One fetch: the shared state, host locks and warnings, used from the worker threads."""
+    """One fetch: host locks and warnings shared by the worker threads (one source each)."""
 
     config: Config
     options: FetchOptions
-    state: FetchState
-    state_path: Path
+    state_dir: Path
     warnings: list[Problem] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     host_locks: dict[str, threading.Lock] = field(default_factory=dict)
 
-    def save(self) -> None:
-        with self.lock:
-            save_state(self.state_path, self.state)
+    def fetch_source(self, source: Source) -> SourceReport:
+        path = self.state_dir / f"{source.key}.json"
+        memory, note = load_memory(path)
+        if note:
+            self.warn(path.relative_to(self.config.site_dir).as_posix(), note)
+        report = self.fetch_into(source, memory)
+        if not self.options.dry_run:
+            save_memory(path, memory)  # after the source's files: the files are the truth
+        return report
 
     def warn(self, path: str, message: str, hint: str = "") -> None:
         with self.lock:
             self.warnings.append(Problem(path, None, message, hint))
 
-    def fetch_source(self, source: Source) -> SourceReport:
+    def fetch_into(self, source: Source, memory: SourceMemory) -> SourceReport:
         now = self.options.now()
-        with self.lock:
-            known_state = self.state.sources.get(source.key, SourceState())
+        known_state = memory.source
         if not is_due(known_state, now, self.options.retry_now):
             until = datetime.fromtimestamp(known_state.next_try, self.config.tz)
             return SourceReport(
@@ -244,10 +240,7 @@ class _Run:
         except (HttpFailure, NotAFeed) as e:
             reason = e.reason if isinstance(e, HttpFailure) else str(e)
             retry_after = e.retry_after if isinstance(e, HttpFailure) else None
-            with self.lock:
-                self.state.sources[source.key] = after_failure(
-                    known_state, now, reason, retry_after
-                )
+            memory.source = after_failure(known_state, now, reason, retry_after)
             return SourceReport(source.key, source.url, "failed", reason)
         retry_after = parse_retry_after(response.headers.get("retry-after", ""), now)
         new_state = after_success(
@@ -258,21 +251,19 @@ class _Run:
             retry_after,
         )
         if response.status == 304:
-            with self.lock:
-                self.state.sources[source.key] = new_state
+            memory.source = new_state
             return SourceReport(source.key, source.url, "not modified")
-        report = self.write_items(source, parsed_items)
-        with self.lock:  # validators only once the items are on disk
-            self.state.sources[source.key] = new_state
+        report = self.write_items(source, parsed_items, memory.items)
+        memory.source = new_state  # validators only once the items are on disk
         return report
 
-    def write_items(self, source: Source, items: tuple[FeedItem, ...]) -> SourceReport:
+    def write_items(
+        self, source: Source, items: tuple[FeedItem, ...], records: dict[str, ItemRecord]
+    ) -> SourceReport:
         folder = self.config.content_dir / source.key
         if not self.options.dry_run:
             _remove_stale_temps(folder)
         in_files = _ids_in_files(folder, self.config.site_dir)
-        with self.lock:
-            records = self.state.items.setdefault(source.key, {})
         new: list[str] = []
         changed: list[str] = []
         kept: list[str] = []

@@ -1,7 +1,8 @@
 """What `digest fetch` remembers between runs, and the decisions made from it (pure arithmetic
 with the time passed in), plus loading and saving it atomically.
 
-Per source: the validators for a conditional GET, failures and when to try again. Per item:
+One small file per source (written after that source's articles, so saving stays linear in
+what changed): the validators for a conditional GET, failures and when to try again. Per item:
 the file it became, the publisher's fingerprint and the hash of the bytes written, so a
 change by the publisher updates only a file the editor has not touched. The article files
 themselves carry each item's `id:`, so a lost or stale state never duplicates an item.
@@ -41,9 +42,11 @@ class ItemRecord:
 
 
 @dataclass
-class FetchState:
-    sources: dict[str, SourceState] = field(default_factory=dict)
-    items: dict[str, dict[str, ItemRecord]] = field(default_factory=dict)  # key -> id -> record
+class SourceMemory:
+    """All that is kept of one source: its own file, written after its articles."""
+
+    source: SourceState = field(default_factory=SourceState)
+    items: dict[str, ItemRecord] = field(default_factory=dict)  # by item id
 
 
 def backoff_seconds(failures: int) -> float:
@@ -119,38 +122,37 @@ def decide_item(
     return ItemAction.KEEP_EDITED
 
 
-def load_state(path: Path) -> tuple[FetchState, str]:
-    """The saved state, or an empty one and why (a missing file says nothing)."""
+def load_memory(path: Path) -> tuple[SourceMemory, str]:
+    """What was saved of one source, or nothing and why (a missing file says nothing)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return FetchState(), ""
+        return SourceMemory(), ""
     except (OSError, ValueError) as e:
-        return FetchState(), f"{path.name}: cannot be read ({e}); starting afresh"
+        return SourceMemory(), f"{path.name}: cannot be read ({e}); starting afresh"
     try:
         if raw.get("version") != STATE_VERSION:
-            return FetchState(), f"{path.name}: written by another digest version; starting afresh"
-        sources = {k: SourceState(**v) for k, v in raw["sources"].items()}
-        items = {
-            key: {ident: ItemRecord(**rec) for ident, rec in records.items()}
-            for key, records in raw["items"].items()
-        }
+            return (
+                SourceMemory(),
+                f"{path.name}: written by another digest version; starting afresh",
+            )
+        source = SourceState(**raw["source"])
+        items = {ident: ItemRecord(*record) for ident, record in raw["items"].items()}
     except (AttributeError, KeyError, TypeError) as e:
-        return FetchState(), f"{path.name}: damaged ({e}); starting afresh"
-    return FetchState(sources, items), ""
+        return SourceMemory(), f"{path.name}: damaged ({e}); starting afresh"
+    return SourceMemory(source, items), ""
 
 
-def save_state(path: Path, state: FetchState) -> None:
-    """Write the state whole or not at all (temp file in the same folder, then a rename)."""
+def save_memory(path: Path, memory: SourceMemory) -> None:
+    """Write one source's memory whole or not at all (temp file beside it, then a rename)."""
     data: dict[str, Any] = {
         "version": STATE_VERSION,
-        "sources": {k: asdict(v) for k, v in sorted(state.sources.items())},
+        "source": asdict(memory.source),
         "items": {
-            key: {ident: asdict(rec) for ident, rec in sorted(records.items())}
-            for key, records in sorted(state.items.items())
+            ident: [r.path, r.fingerprint, r.file_sha] for ident, r in sorted(memory.items.items())
         },
     }
-    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_atomically(path, json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8"))
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -33,7 +33,7 @@ from digest.fetch_state import (
     backoff_seconds,
     decide_item,
     is_due,
-    load_state,
+    load_memory,
     parse_retry_after,
 )
 from digest.html_markdown import html_to_markdown
@@ -269,10 +269,10 @@ def test_decide_item() -> None:
 
 
 def test_damaged_state_starts_afresh(tmp_path: Path) -> None:
-    path = tmp_path / "fetch-state.json"
+    path = tmp_path / "unian.json"
     path.write_text("{not json", encoding="utf-8")
-    state, note = load_state(path)
-    assert state.sources == {} and note.startswith("fetch-state.json: cannot be read (")
-    path.write_text('{"version": 1, "sources": {"a": {"bogus": 1}}, "items": {}}')
-    state, note = load_state(path)
-    assert note.startswith("fetch-state.json: damaged (")
+    memory, note = load_memory(path)
+    assert memory.items == {} and note.startswith("unian.json: cannot be read (")
+    path.write_text('{"version": 1, "source": {"bogus": 1}, "items": {}}')
+    memory, note = load_memory(path)
+    assert note.startswith("unian.json: damaged (")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -19,7 +21,7 @@ from click.testing import CliRunner
 from digest.build import build
 from digest.cli import main
 from digest.config import load_config
-from digest.fetch import STATE_NAME, FetchOptions, fetch_sources
+from digest.fetch import STATE_FOLDER, FetchOptions, fetch_sources
 from digest.fetch_state import MAX_BACKOFF
 from digest.sources import ArticleReader
 from tests import fetch_feeds as feeds
@@ -65,6 +67,12 @@ def make_site(root: Path, server: FeedServer, sources: dict[str, str], extra: st
     (root / "content").mkdir(parents=True, exist_ok=True)
     (root / "site.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return root
+
+
+def state_of(site: Path, key: str) -> dict[str, Any]:
+    data = json.loads((site / ".digest-cache" / STATE_FOLDER / f"{key}.json").read_text())
+    assert isinstance(data, dict)
+    return data
 
 
 def articles(site: Path) -> dict[str, str]:
@@ -178,7 +186,7 @@ def test_state_lost_duplicates_nothing(tmp_path: Path, server: FeedServer) -> No
     site = make_site(tmp_path, server, serve_all_kinds(server))
     fetch_sources(site)
     before = articles(site)
-    (site / ".digest-cache" / STATE_NAME).unlink()
+    shutil.rmtree(site / ".digest-cache" / STATE_FOLDER)
     result = fetch_sources(site)
     assert result.summary().startswith("Fetched 6 sources: 0 new, 0 changed")
     assert articles(site).keys() == before.keys()
@@ -227,8 +235,7 @@ def test_cli_summary_exit_status_and_backoff(tmp_path: Path, server: FeedServer)
     third = runner.invoke(main, ["fetch", "-s", str(site), "gone", "--retry-now"])
     assert third.exit_code == 1
     assert len(server.hits_of("/gone")) == 2
-    state = json.loads((site / ".digest-cache" / STATE_NAME).read_text())
-    assert state["sources"]["gone"]["failures"] == 2
+    assert state_of(site, "gone")["source"]["failures"] == 2
     # --strict fails on any failure; an unknown source is named.
     strict = runner.invoke(main, ["fetch", "-s", str(site), "--strict", "--retry-now"])
     assert strict.exit_code == 1
@@ -244,8 +251,8 @@ def test_retry_after_is_honoured(tmp_path: Path, server: FeedServer) -> None:
     options = FetchOptions(now=lambda: clock[0])
     result = fetch_sources(site, options)
     assert result.reports[0].reason == "HTTP 503 Service Unavailable"
-    state = json.loads((site / ".digest-cache" / STATE_NAME).read_text())
-    assert state["sources"]["busy"]["next_try"] == clock[0] + 7200  # not the 30 min backoff
+    next_try = state_of(site, "busy")["source"]["next_try"]
+    assert next_try == clock[0] + 7200  # not the 30 min backoff
     clock[0] += 3600
     assert fetch_sources(site, options).reports[0].outcome == "skipped"
     clock[0] += 3601
@@ -254,8 +261,7 @@ def test_retry_after_is_honoured(tmp_path: Path, server: FeedServer) -> None:
     # Retry-After asking for a week is held to the 48-hour ceiling.
     server.routes["/busy"].headers["Retry-After"] = str(7 * 24 * 3600)
     fetch_sources(site, FetchOptions(now=lambda: clock[0], retry_now=True))
-    state = json.loads((site / ".digest-cache" / STATE_NAME).read_text())
-    assert state["sources"]["busy"]["next_try"] == clock[0] + MAX_BACKOFF
+    assert state_of(site, "busy")["source"]["next_try"] == clock[0] + MAX_BACKOFF
 
 
 def test_edited_file_stays_and_untouched_file_follows_the_publisher(
@@ -309,7 +315,7 @@ def test_dry_run_writes_nothing(tmp_path: Path, server: FeedServer) -> None:
     assert f"  would write {UNIAN_FILE}" in out.stdout
     assert "(dry run: nothing written)" in out.stdout
     assert articles(site) == {}
-    assert not (site / ".digest-cache" / STATE_NAME).exists()
+    assert not (site / ".digest-cache" / STATE_FOLDER).exists()
 
 
 ARTICLE_PAGE = """<!doctype html><html lang="uk"><head><title>Стаття</title></head><body>
@@ -391,8 +397,7 @@ def test_a_fetch_killed_at_any_moment_loses_and_duplicates_nothing(
         assert problems == []
         ids.append(path.read_text(encoding="utf-8").split("\nid: ", 1)[1].split("\n", 1)[0])
     assert sorted(ids) == sorted(f'"{host}/news/{i}"' for i in range(n))
-    state = json.loads((site / ".digest-cache" / STATE_NAME).read_text())
-    assert len(state["items"]["many"]) == n
+    assert len(state_of(site, "many")["items"]) == n
 
 
 def test_new_site_from_feeds_fetches_on_schedule(tmp_path: Path, server: FeedServer) -> None:
