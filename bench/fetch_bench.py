@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fetch_feeds import many_items  # noqa: E402
 from tests.feedserver import FeedServer, Route, serving  # noqa: E402
+from tests.fetch_feeds import many_items  # noqa: E402
 
 BODY = (
     "Уряд ухвалив рішення про пʼятий пакет допомоги, а прем’єр Польщі приїхав до Києва. "

@@ -201,7 +201,9 @@ class _Run:
             self.warn(path.relative_to(self.config.site_dir).as_posix(), note)
         report = self.fetch_into(source, memory)
         if not self.options.dry_run:
-            save_memory(path, memory)  # after the source's files: the files are the truth
+            if report.new or report.changed:
+                os.sync()  # the files reach the disk before the state that names them
+            save_memory(path, memory)
         return report
 
     def warn(self, path: str, message: str, hint: str = "") -> None:
