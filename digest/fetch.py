@@ -265,7 +265,8 @@ class _Run:
         folder = self.config.content_dir / source.key
         if not self.options.dry_run:
             _remove_stale_temps(folder)
-        in_files = _ids_in_files(folder, self.config.site_dir)
+        known_paths = {record.path for record in records.values()}
+        in_files = _ids_in_files(folder, self.config.site_dir, skip=known_paths)
         new: list[str] = []
         changed: list[str] = []
         kept: list[str] = []
@@ -393,7 +394,7 @@ def _read_limited(answer: object, deadline: float, timeout: float, max_bytes: in
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
-            raise HttpFailure(f"answer larger than {max_bytes // (1024 * 1024)} MB; not read")
+            raise HttpFailure(f"answer larger than {_size(max_bytes)}; not read")
         chunks.append(chunk)
 
 
@@ -404,8 +405,12 @@ def _gunzip(body: bytes, max_bytes: int) -> bytes:
     except zlib.error as e:
         raise HttpFailure(f"damaged gzip answer ({e})") from None
     if len(data) > max_bytes:
-        raise HttpFailure(f"answer larger than {max_bytes // (1024 * 1024)} MB; not read")
+        raise HttpFailure(f"answer larger than {_size(max_bytes)}; not read")
     return data
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n / 1024:g} KB"
 
 
 def extractor_name() -> str:
@@ -441,8 +446,9 @@ def extract_article(page: bytes, url: str) -> Extracted:
     return Extracted(name, text.strip())
 
 
-def _ids_in_files(folder: Path, site_dir: Path) -> dict[str, str]:
-    """id -> file (relative to the site folder, with /) for every fetched file under folder."""
+def _ids_in_files(folder: Path, site_dir: Path, skip: set[str]) -> dict[str, str]:
+    """id -> file (relative to the site folder, with /) for the fetched files under folder
+    that the state does not know (`skip`): those of a fetch killed before saving it."""
     found: dict[str, str] = {}
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -450,6 +456,8 @@ def _ids_in_files(folder: Path, site_dir: Path) -> dict[str, str]:
             if not name.endswith(".md") or name.startswith("."):
                 continue
             path = Path(root) / name
+            if path.relative_to(site_dir).as_posix() in skip:
+                continue
             try:
                 with path.open("rb") as f:
                     head = f.read(_HEAD_BYTES)

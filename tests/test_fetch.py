@@ -3,6 +3,7 @@ failures and backoff, edits kept, publisher changes, a kill mid-fetch, the build
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -429,3 +430,23 @@ def test_new_site_from_feeds_fetches_on_schedule(tmp_path: Path, server: FeedSer
     bad = runner.invoke(main, ["new", "site", str(tmp_path / "x"), "--feeds", "ftp://x/rss"])
     assert bad.exit_code == 1
     assert bad.stderr == "error: --feeds: expected an http(s) URL, got `ftp://x/rss`\n"
+
+
+def test_redirects_gzip_and_size_limit(tmp_path: Path, server: FeedServer) -> None:
+    server.routes["/rss"] = Route(feeds.RSS.encode())
+    server.routes["/moved"] = Route(status=301, headers={"Location": server.url("/rss")})
+    server.routes["/gz"] = Route(
+        gzip.compress(feeds.DOUBLE_ESCAPED.encode()), headers={"Content-Encoding": "gzip"}
+    )
+    server.routes["/big"] = Route(feeds.many_items(300).encode())
+    site = make_site(tmp_path, server, {"moved": "/moved", "gz": "/gz", "big": "/big"})
+    result = fetch_sources(site, FetchOptions(max_feed_bytes=64 * 1024))
+    reasons = {r.key: (r.outcome, r.reason, len(r.new)) for r in result.reports}
+    assert reasons == {
+        "moved": ("fetched", "", 3),
+        "gz": ("fetched", "", 1),
+        "big": ("failed", "answer larger than 64 KB; not read", 0),
+    }
+    twice = site / "content/gz/2026/11/2026-11-28-podviine-ekranuvannia.md"
+    assert twice.read_text(encoding="utf-8").endswith("\n\nТекст з **жирним** словом.\n")
+    assert server.hits_of("/gz")[0].headers["accept-encoding"] == "gzip"
