@@ -286,6 +286,11 @@ class _Run:
             action = decide_item(record, fingerprint, file_sha, item.id in in_files)
             if action is ItemAction.NOTHING:
                 continue
+            if action is ItemAction.KEEP_EDITED and record is not None and file_sha == _sha(
+                self.make_file(source, item).text.encode("utf-8")
+            ):  # the new version, written by a fetch killed before it saved the state
+                records[item.id] = ItemRecord(record.path, fingerprint, file_sha)
+                continue
             if action is ItemAction.KEEP_EDITED and record is not None:
                 self.warn(
                     record.path,
@@ -303,7 +308,7 @@ class _Run:
             data = made.text.encode("utf-8")
             if not self.options.dry_run:
                 write_atomically(self.config.site_dir / rel, data)
-                records[item.id] = ItemRecord(rel, fingerprint, hashlib.sha256(data).hexdigest())
+                records[item.id] = ItemRecord(rel, fingerprint, _sha(data))
             (new if action is ItemAction.WRITE else changed).append(rel)
         return SourceReport(
             source.key, source.url, "fetched", "", tuple(new), tuple(changed), tuple(kept)
@@ -485,9 +490,13 @@ def _front_matter_id(head: bytes) -> str:
 
 def _sha_of(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return _sha(path.read_bytes())
     except OSError:
         return None
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _remove_stale_temps(folder: Path) -> None:

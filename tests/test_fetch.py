@@ -299,6 +299,23 @@ def test_edited_file_stays_and_untouched_file_follows_the_publisher(
     assert again.summary().startswith("Fetched 1 source: 0 new, 0 changed")
 
 
+def test_an_update_whose_state_was_not_saved_is_not_taken_for_an_edit(
+    tmp_path: Path, server: FeedServer
+) -> None:
+    server.routes["/rss"] = Route(feeds.RSS.encode())
+    site = make_site(tmp_path, server, {"unian": "/rss"})
+    fetch_sources(site)
+    state = site / ".digest-cache" / STATE_FOLDER / "unian.json"
+    before_update = state.read_bytes()
+    server.routes["/rss"] = Route(feeds.RSS.replace("пʼятий", "шостий").encode())
+    assert fetch_sources(site).reports[0].changed == (UNIAN_FILE,)
+    state.write_bytes(before_update)  # as if killed after the file, before the state
+    again = fetch_sources(site)
+    assert again.reports[0].changed == () and again.reports[0].kept_edited == ()
+    assert [str(w) for w in again.warnings if "edited" in str(w)] == []
+    assert "шостий пакет" in (site / UNIAN_FILE).read_text(encoding="utf-8")
+
+
 def test_deleted_file_is_not_fetched_again(tmp_path: Path, server: FeedServer) -> None:
     server.routes["/rss"] = Route(feeds.RSS.encode())
     site = make_site(tmp_path, server, {"unian": "/rss"})
