@@ -286,8 +286,10 @@ class _Run:
             action = decide_item(record, fingerprint, file_sha, item.id in in_files)
             if action is ItemAction.NOTHING:
                 continue
-            if action is ItemAction.KEEP_EDITED and record is not None and file_sha == _sha(
-                self.make_file(source, item).text.encode("utf-8")
+            if (
+                action is ItemAction.KEEP_EDITED
+                and record is not None
+                and file_sha == _sha(self.make_file(source, item).text.encode("utf-8"))
             ):  # the new version, written by a fetch killed before it saved the state
                 records[item.id] = ItemRecord(record.path, fingerprint, file_sha)
                 continue
