@@ -276,3 +276,13 @@ def test_damaged_state_starts_afresh(tmp_path: Path) -> None:
     path.write_text('{"version": 1, "source": {"bogus": 1}, "items": {}}')
     memory, note = load_memory(path)
     assert note.startswith("unian.json: damaged (")
+
+
+def test_iso_8859_1_declared_only_in_the_prolog() -> None:
+    feed = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel>'
+        "<title>Caf\xe9</title><item><title>D\xe9j\xe0 vu \xe0 Kyiv</title>"
+        "<guid>fr-1</guid></item></channel></rss>"
+    ).encode("latin-1")
+    (item,) = parse_feed(feed, "https://fr.example/rss", "text/xml").items
+    assert item.title == "Déjà vu à Kyiv"

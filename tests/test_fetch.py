@@ -467,3 +467,13 @@ def test_redirects_gzip_and_size_limit(tmp_path: Path, server: FeedServer) -> No
     twice = site / "content/gz/2026/11/2026-11-28-podviine-ekranuvannia.md"
     assert twice.read_text(encoding="utf-8").endswith("\n\nТекст з **жирним** словом.\n")
     assert server.hits_of("/gz")[0].headers["accept-encoding"] == "gzip"
+
+
+def test_a_site_without_sources(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["fetch", "-s", str(tmp_path)])
+    assert (out.exit_code, out.stdout) == (
+        0,
+        "No sources with a url: in site.yaml; nothing to fetch.\n",
+    )
