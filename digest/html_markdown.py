@@ -21,7 +21,7 @@ _ESCAPED = re.compile(r"([\\`*_\[\]<>])")
 _LINE_START = re.compile(r"^(\s*)([#>+-]|\d+(?=[.)]))")
 _NESTED_GAP = re.compile(r"\n\n+(?=- |\d+\. )")
 _ITEM = re.compile(r"^(?:- |\d+\. )")
-_SPACES = re.compile(r"[ \t\r\n\f\u00a0]+")
+_SPACES = re.compile(r"[ \t\r\n\f]+")  # no-break spaces are typography: kept
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SAFE_SCHEMES = ("http", "https", "mailto", "")
 
@@ -42,7 +42,6 @@ class _Converter(HTMLParser):
         self.stack: list[_Frame] = [_Frame("root")]
         self.dropping = 0
         self.lists: list[list[int]] = []  # per open list: [number or -1 for bullets]
-        self.quote_depth = 0
         self.pre = 0
 
     # Writing goes into the innermost open frame.
