@@ -267,11 +267,9 @@ def first_sentence(text: str) -> str:
 
 
 def _item_from_entry(entry: Any, feed_url: str, feed_language: str) -> FeedItem | None:
-    base = entry.get("link") or feed_url
     link = canonical_url(urljoin(feed_url, entry.get("link", ""))) if entry.get("link") else ""
     details = [entry.get("summary_detail") or {}, *entry.get("content", [])]
-    bases = [str(d.get("base") or "") for d in details]
-    xml_base = next((b for b in bases if b and b != feed_url), "")
+    xml_base = next((str(d["base"]) for d in details if d.get("base")), "")
     description = _undo_double_escape(_html_of(entry.get("summary_detail")) or "")
     fuller = [_undo_double_escape(_html_of(c)) for c in entry.get("content", [])]
     fuller += [
@@ -317,7 +315,7 @@ def _item_from_entry(entry: Any, feed_url: str, feed_language: str) -> FeedItem 
         tags=tags,
         summary=summary,
         body_html=body,
-        image=_image(entry, base),
+        image=_image(entry, link or feed_url),
         lang=_language(entry.get("language") or "") or feed_language,
         base=xml_base or link or feed_url,
     )

@@ -286,3 +286,14 @@ def test_iso_8859_1_declared_only_in_the_prolog() -> None:
     ).encode("latin-1")
     (item,) = parse_feed(feed, "https://fr.example/rss", "text/xml").items
     assert item.title == "Déjà vu à Kyiv"
+
+
+def test_xml_base_is_what_links_are_relative_to() -> None:
+    feed = feeds.ATOM.replace(
+        "<entry>", '<entry xml:base="https://static.pravda.com.ua/archive/">'
+    ).encode()
+    (item,) = parse_feed(feed, "https://www.pravda.com.ua/rss").items
+    assert "[вранці](https://static.pravda.com.ua/7000/)" in html_to_markdown(
+        item.body_html, item.base
+    )
+    assert item.link == "https://www.pravda.com.ua/news/2026/11/28/7001/"
