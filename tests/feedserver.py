@@ -46,14 +46,23 @@ class FeedServer:
                     route = server.routes.get(self.path)
                     server.active["all"] = server.active.get("all", 0) + 1
                     server.most_at_once = max(server.most_at_once, server.active["all"])
+                self.counted = True
                 try:
                     status = self._answer(route)
                 finally:
+                    self._done()
                     with server.lock:
-                        server.active["all"] -= 1
                         server.hits.append(
                             Hit(self.path, {k.lower(): v for k, v in self.headers.items()}, status)
                         )
+
+            def _done(self) -> None:
+                # Counted out before the body is written: the client may read it and ask
+                # again before this thread runs on, which is not two requests at once.
+                if self.counted:
+                    self.counted = False
+                    with server.lock:
+                        server.active["all"] -= 1
 
             def _answer(self, route: Route | None) -> int:
                 if route is None:
@@ -89,6 +98,7 @@ class FeedServer:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                self._done()
                 if body:
                     with suppress(BrokenPipeError, ConnectionResetError):
                         self.wfile.write(body)
