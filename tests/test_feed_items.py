@@ -297,3 +297,21 @@ def test_xml_base_is_what_links_are_relative_to() -> None:
         item.body_html, item.base
     )
     assert item.link == "https://www.pravda.com.ua/news/2026/11/28/7001/"
+
+
+def test_a_79000_character_item_reads_back(tmp_path: Path) -> None:
+    sentence = "Прем’єр Польщі приїхав до Києва, а уряд ухвалив пʼятий пакет допомоги. "
+    body = sentence * (79_000 // len(sentence))
+    feed = feeds.DOUBLE_ESCAPED.replace(
+        "<![CDATA[&lt;p&gt;Текст з &lt;b&gt;жирним&lt;/b&gt; словом.&lt;/p&gt;]]>", body
+    )
+    (item,) = parse_feed(feed.encode(), "https://t.ua/rss").items
+    made = article_file(item, UNIAN, site_language="uk", fetched_at=FETCHED_AT)
+    assert made.text.endswith("---\n\n" + body.strip() + "\n")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "site.yaml").write_text("title: T\n", encoding="utf-8")
+    path = tmp_path / "content" / "long.md"
+    path.write_text(made.text, encoding="utf-8")
+    entry, problems = ArticleReader(load_config(tmp_path)[0]).read(path)
+    assert problems == [] and entry.title == "Подвійне екранування"
+    assert len(entry.body_html) > 78_000
