@@ -469,6 +469,10 @@ def _run_fetch(site_dir: Path, args: FetchOptionsArgs) -> int:
     options = FetchOptions(only=args.only, dry_run=args.dry_run, retry_now=args.retry_now)
     try:
         result = fetch_sources(site_dir, options, progress=progress)
+    except KeyboardInterrupt:
+        progress.end()
+        click.echo("Fetch stopped; every file written is whole and kept.", err=True)
+        return 130
     except ConfigError as e:
         for problem in e.problems:
             click.echo(f"error: {problem}", err=True)
