@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from digest import __version__
-from digest.config import load_config
-from digest.errors import DigestError
+from digest.config import SETTINGS, load_config
+from digest.errors import ScaffoldError
 from digest.slugs import slugify
 
 TEMPLATES = Path(__file__).parent / "scaffold"
@@ -35,10 +35,6 @@ ACTIONS = {
 _MARKER = re.compile(r"@[A-Z_]+@")
 _CRON_FIELD = re.compile(r"^[0-9*/,\-A-Za-z]+$")
 _SCAFFOLD_TIMEZONE = "UTC"  # the timezone the scaffolded site.yaml sets
-
-
-class ScaffoldError(DigestError):
-    """A new site or article cannot be written where asked."""
 
 
 @dataclass(frozen=True)
@@ -61,21 +57,29 @@ def new_site(
     With feeds, site.yaml has a source per feed and content/ starts empty, for digest fetch."""
     if "\n" in title or not title.strip():
         raise ScaffoldError("--title: expected one line of text")
-    sources = _sources_block(feeds)
     today = today or datetime.now(ZoneInfo(_SCAFFOLD_TIMEZONE)).date()
     yesterday = today - timedelta(days=1)
     requirement, known = _requirement()
     values = {
         "TITLE": title.strip(),
-        "TITLE_YAML": _yaml_str(title.strip()),
-        "BASE_URL": base_url or f"https://example.github.io/{_folder_slug(folder)}/",
+        "SETTINGS": settings_yaml(
+            {
+                "title": _yaml_str(title.strip()),
+                "description": "A short daily digest of the news, grouped by topic.",
+                "base_url": base_url or f"https://example.github.io/{_folder_slug(folder)}/",
+                "language": "en",
+                "timezone": _SCAFFOLD_TIMEZONE,
+                "per_page": "10",
+                "topics": _SCAFFOLD_TOPICS,
+                **({"sources": _sources_block(feeds)} if feeds else {}),
+            }
+        ),
         "SCHEDULE": _schedule_block(schedule),
         "REQUIREMENT": requirement,
         "VERSION": __version__,
         "PYTHON": PYTHON,
         "TODAY": today.isoformat(),
         "YESTERDAY": yesterday.isoformat(),
-        "SOURCES": sources,
         **ACTIONS,
     }
     plan = {
@@ -186,22 +190,8 @@ _FEED_HOST_PREFIXES = ("www", "rss", "feeds", "feed", "m")
 
 
 def _sources_block(feeds: tuple[str, ...]) -> str:
-    """site.yaml's `sources:`: one per feed, keyed by its site's name; else an example."""
-    if not feeds:
-        return (
-            "# Sources: news feeds that `digest fetch` turns into articles under content/<key>/.\n"
-            "# sources:\n"
-            "#   unian:                    # the key is the folder under content/\n"
-            "#     name: УНІАН\n"
-            "#     url: https://www.unian.ua/rss   # RSS, Atom or JSON Feed\n"
-            "#     language: uk            # else the feed's, else the site's\n"
-            "#     full_text: false        # true: fetch each item's page and extract the text\n"
-            "#     topics: [world]         # added to every item's tags"
-        )
-    lines = [
-        "# Sources: the feeds `digest fetch` turns into articles under content/<key>/.",
-        "sources:",
-    ]
+    """site.yaml's `sources:` value: one source per feed, keyed by its site's name."""
+    lines = [""]
     keys: set[str] = set()
     for url in feeds:
         parts = urlsplit(url)
@@ -253,6 +243,41 @@ def _requirement() -> tuple[str, bool]:
         f"digest @ git+https://github.com/OWNER/digest@v{__version__}",
         False,
     )
+
+
+def settings_yaml(values: dict[str, str]) -> str:
+    """site.yaml's settings, one a line with its help (config.SETTINGS): those in values set
+    to them, the others commented out with their default or an example."""
+    lines = []
+    for setting in SETTINGS:
+        value = values.get(setting.key)
+        if value is not None:
+            text = f"{setting.key}:{'' if value.startswith(chr(10)) else ' '}{value}"
+        else:
+            text = f"# {setting.key}: {setting.example or _yaml_default(setting.default)}"
+        if "\n" in text or len(text) > 28:  # too long to share a line: help goes above
+            lines += [f"# {setting.help}:", text]
+        else:
+            lines.append(f"{text:<29} # {setting.help}")
+    return "\n".join(lines)
+
+
+def _yaml_default(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if value != "" else '""'
+
+
+_SCAFFOLD_TOPICS = """
+  world:                      # the key is the URL: /tags/world/
+    name: World
+    keywords: [summit, talks, envoy, diplomat]
+  economy:
+    name: Economy
+    keywords: [budget, inflation, bank, prices]
+  technology:
+    name: Technology
+    keywords: [software, startup, digital, satellite]"""
 
 
 def _folder_slug(folder: Path) -> str:
