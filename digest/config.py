@@ -15,6 +15,7 @@ import markdown
 from babel import Locale, UnknownLocaleError
 
 from digest.errors import ConfigError, Problem
+from digest.presets import preset_topics
 from digest.theme_options import ThemeOptions, read_theme_options
 from digest.yamlload import YamlProblem, load_yaml
 
@@ -261,7 +262,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
         )
         render_timeout = Config.render_timeout
     theme_options = read_theme_options(check, raw.get("theme_options"), site_dir, theme)
-    topics = _topics(check, raw.get("topics"))
+    topics = _topics(check, raw.get("topics", _PRESET), language)
     extensions, ext_configs = _markdown(check, raw.get("markdown"))
     cname = check.string(raw, "cname", "").strip()
     sources = _sources(check, raw.get("sources"))
@@ -335,8 +336,18 @@ def _feeds(check: _Checker, raw: Any) -> tuple[int, bool]:
     return limit, per_day
 
 
-def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
-    if raw is None:
+_PRESET = object()  # site.yaml has no `topics:`
+
+
+def _topics(check: _Checker, raw: Any, language: str) -> tuple[TopicRule, ...]:
+    """The language's preset topics, with site.yaml's entries in their place: a key of the
+    preset is replaced (a name or keywords left out stay the preset's), `key: false` drops
+    one, a new key is added, and `topics: {}` turns them all off. Site keys come first, in
+    site.yaml's order, then the rest of the preset."""
+    preset = {key: TopicRule(key, name, words) for key, name, words in preset_topics(language)}
+    if raw is _PRESET:
+        return tuple(preset.values())
+    if raw is None or raw == {}:
         return ()
     if not isinstance(raw, dict):
         check.fail(
@@ -345,6 +356,9 @@ def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
         return ()
     topics = []
     for key, spec in raw.items():
+        if spec is False:
+            preset.pop(str(key), None)
+            continue
         where = ("topics", str(key))
         if not isinstance(key, str) or not TOPIC_KEY.match(key):
             check.fail(
@@ -360,11 +374,12 @@ def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
             continue
         for unknown in set(spec) - {"name", "keywords"}:
             check.warn(where, f"topics.{key}: unknown setting `{unknown}`", "use name and keywords")
-        name = spec.get("name", key)
+        base = preset.pop(key, TopicRule(key, key))
+        name = spec.get("name", base.name)
         if not isinstance(name, str | int | float) or isinstance(name, bool):
             check.fail(where, f"topics.{key}.name: expected text")
             name = key
-        keywords = spec.get("keywords") or []
+        keywords = spec.get("keywords", list(base.keywords)) or []
         if isinstance(keywords, str):
             keywords = [keywords]
         if not isinstance(keywords, list) or not all(
@@ -374,7 +389,7 @@ def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
             keywords = []
         clean = tuple(str(k).strip() for k in keywords if str(k).strip())
         topics.append(TopicRule(key=key, name=str(name), keywords=clean))
-    return tuple(topics)
+    return (*topics, *preset.values())
 
 
 SOURCE_KEYS = ("name", "url", "site", "language", "full_text", "topics")

@@ -13,6 +13,7 @@ from digest.errors import Problem
 from digest.model import Article, Day, Section, Site, Topic, TopicGroup
 from digest.slugs import slugify
 from digest.sources import Entry
+from digest.words import normalize
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,34 @@ class TopicIndex:
         return self._free.setdefault(key, Topic(key, tag, False))
 
     def for_text(self, text: str) -> tuple[Topic, ...]:
-        return tuple(topic for topic, pattern in self._rules if pattern.search(text))
+        """The topics keyword rules give a text (headline, lede and body on their own lines),
+        the strongest first: matches in the headline count three times, in the lede twice.
+        The body is read only when headline and lede match nothing."""
+        title, _, rest = normalize(text).partition("\n")
+        lede, _, body = rest.partition("\n")
+        scores: dict[Topic, tuple[int, int]] = {}
+        for n, (topic, pattern) in enumerate(self._rules):
+            score = 3 * len(pattern.findall(title)) + 2 * len(pattern.findall(lede))
+            if score:
+                scores[topic] = (-score, n)
+        if not scores:
+            for n, (topic, pattern) in enumerate(self._rules):
+                score = len(pattern.findall(body))
+                if score:
+                    scores[topic] = (-score, n)
+        return tuple(sorted(scores, key=scores.__getitem__))
 
 
 def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
-    # A keyword is a word prefix: `переговор` matches `переговори` but not `міжпереговорний`.
-    words = sorted((re.escape(k) for k in keywords), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(words) + ")", re.IGNORECASE)
+    # A keyword is a word prefix: `переговор` matches `переговори` but not `міжпереговорний`;
+    # `газ$` is the whole word only (not `газета`). Text and keywords are both normalised
+    # (digest.words): lower case, one apostrophe, no invisible characters.
+    words = []
+    for keyword in sorted(keywords, key=len, reverse=True):
+        whole = keyword.endswith("$")
+        stem = normalize(keyword.removesuffix("$"))
+        words.append(re.escape(stem) + (r"(?!\w)" if whole else ""))
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + ")")
 
 
 def build_site(
