@@ -16,6 +16,7 @@ from babel import Locale, UnknownLocaleError
 
 from digest.errors import ConfigError, Problem
 from digest.presets import preset_topics
+from digest.stories import STRICTNESS, StorySettings
 from digest.theme_options import ThemeOptions, read_theme_options
 from digest.yamlload import YamlProblem, load_yaml
 
@@ -73,6 +74,7 @@ class Config:
     theme_options: ThemeOptions = field(default_factory=ThemeOptions)  # accent, logo, links
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME by digest deploy
     sources: tuple[Source, ...] = ()  # outlets by content folder; their feeds for digest fetch
+    stories: StorySettings = field(default_factory=StorySettings)  # one story per event
 
     @property
     def base_path(self) -> str:
@@ -109,6 +111,7 @@ KNOWN_KEYS = (
     "theme_options",
     "cname",
     "sources",
+    "stories",
 )
 TOPIC_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -266,6 +269,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
     extensions, ext_configs = _markdown(check, raw.get("markdown"))
     cname = check.string(raw, "cname", "").strip()
     sources = _sources(check, raw.get("sources"))
+    stories = _stories(check, raw.get("stories", True))
 
     if check.problems:
         raise ConfigError(check.problems)
@@ -293,6 +297,7 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
         theme_options=theme_options,
         cname=cname,
         sources=sources,
+        stories=stories,
     )
     return config, check.warnings
 
@@ -390,6 +395,41 @@ def _topics(check: _Checker, raw: Any, language: str) -> tuple[TopicRule, ...]:
         clean = tuple(str(k).strip() for k in keywords if str(k).strip())
         topics.append(TopicRule(key=key, name=str(name), keywords=clean))
     return (*topics, *preset.values())
+
+
+def _stories(check: _Checker, raw: Any) -> StorySettings:
+    """`stories: false`, or `stories: {window_hours: 36, strictness: normal}`."""
+    if raw is True or raw is None:
+        return StorySettings()
+    if raw is False:
+        return StorySettings(enabled=False)
+    if not isinstance(raw, dict):
+        check.fail(
+            ("stories",),
+            f"stories: expected false or settings like `{{window_hours: 36}}`, got {raw!r}",
+        )
+        return StorySettings()
+    for unknown in set(raw) - {"window_hours", "strictness"}:
+        check.warn(
+            ("stories", str(unknown)),
+            f"stories: unknown setting `{unknown}`",
+            "use window_hours and strictness",
+        )
+    window = raw.get("window_hours", StorySettings.window_hours)
+    if isinstance(window, bool) or not isinstance(window, int | float) or window <= 0:
+        check.fail(
+            ("stories", "window_hours"),
+            f"stories.window_hours: expected hours above 0, got {window!r}",
+        )
+        window = StorySettings.window_hours
+    strictness = raw.get("strictness", StorySettings.strictness)
+    if strictness not in STRICTNESS:
+        check.fail(
+            ("stories", "strictness"),
+            f"stories.strictness: expected one of {', '.join(STRICTNESS)}, got {strictness!r}",
+        )
+        strictness = StorySettings.strictness
+    return StorySettings(window_hours=float(window), strictness=str(strictness))
 
 
 SOURCE_KEYS = ("name", "url", "site", "language", "full_text", "topics")

@@ -9,7 +9,7 @@ import os
 import re
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,6 +73,8 @@ class Entry:
     draft: bool
     body_html: str
     text: str  # plain words for keyword rules: title, summary, body
+    pinned: bool = False  # front matter `pinned: true`: a top story of its day
+    priority: int = 0  # front matter `priority:`: higher ranks first among top stories
 
 
 def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -315,6 +317,7 @@ class ArticleReader:
                 ) from None
         tags = _tags(meta, shown, line_of)
         draft = meta.get("draft") is True or meta.get("published") is False
+        pinned, priority = _ranking(meta, shown, line_of, problems)
         self.md.reset()
         try:
             with time_limit(self.config.render_timeout):
@@ -355,8 +358,37 @@ class ArticleReader:
             draft=draft,
             body_html=body_html,
             text="\n".join((title, summary, body)),
+            pinned=pinned,
+            priority=priority,
         )
         return entry, problems
+
+
+def _ranking(
+    meta: dict[str, Any], shown: str, line_of: Callable[[str], int], problems: list[Problem]
+) -> tuple[bool, int]:
+    """`pinned:` and `priority:`, the editor's say over a story's rank; a wrong value is a
+    warning and ranks as if it were not there."""
+    pinned = meta.get("pinned", False)
+    if not isinstance(pinned, bool):
+        problems.append(
+            Problem(shown, line_of("pinned"), f"pinned: expected true or false, got {pinned!r}")
+        )
+        pinned = False
+    priority = meta.get("priority", 0)
+    if priority is None:
+        priority = 0
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        problems.append(
+            Problem(
+                shown,
+                line_of("priority"),
+                f"priority: expected a whole number, got {priority!r}",
+                "write priority: 1 (higher ranks first)",
+            )
+        )
+        priority = 0
+    return pinned, priority
 
 
 class RenderTimeout(Exception):
