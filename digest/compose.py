@@ -42,7 +42,9 @@ class _Story:
     others: tuple[tuple[str, str, str], ...]  # the other reports' (title, url, outlet)
 
 
-SMALL_DAY = 40  # stories: a day up to this size shows every story's lede; larger, top ones only
+# Stories: a day up to this size shows every story's lede and other topics; a larger day, the
+# top stories' only (the rest are a click away), to stay light enough to read on a phone.
+SMALL_DAY = 40
 
 
 def _outline(
@@ -61,7 +63,7 @@ def _outline(
             lead.summary if lede else "",
             (
                 local.time(lead.moment) if lead.has_time else "",
-                tuple((t.name, link(t.url)) for t in lead.topics[1:]),
+                tuple((t.name, link(t.url)) for t in lead.topics[1:]) if lede else (),
             ),
             lead.outlet if item.others else "",
             tuple((a.title, link(a.url), a.outlet) for a in item.others),

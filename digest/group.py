@@ -173,8 +173,11 @@ def find_stories(articles: list[Article], settings: StorySettings) -> tuple[Stor
 
 def _story(reports: tuple[Article, ...]) -> Story:
     # The lead is the earliest report; one without a time of day (a wire story gives only
-    # its date) is not known to be early, so reports with a time come first.
-    reports = tuple(sorted(reports, key=lambda a: (not a.has_time, a.moment, a.path)))
+    # its date) is not known to be early, so reports with a time come first. Of equally
+    # early ones, the fuller lede leads.
+    reports = tuple(
+        sorted(reports, key=lambda a: (not a.has_time, a.moment, -len(a.summary), a.path))
+    )
     topic = next((a.topics[0] for a in reports if a.topics), None)
     return Story(reports, topic)
 

@@ -66,7 +66,8 @@ def large_day_files(stories: int = 360, shared: int = 60) -> dict[str, str]:
         text = f"date {DAY} {title}\n\n{lede}\n\nПодробиці згодом.\n"
         files[f"content/{OUTLETS[i % 3]}/{i:03}.txt"] = text
         if i < shared:  # the second outlet's wording: its own headline, the wire's lede
-            copy = f"date {DAY} {title.rstrip('.')}: подробиці\n\n{lede}\n\nДеталі.\n"
+            short = lede.rsplit(" ", 1)[0].rstrip(".,") + "."  # a word shorter
+            copy = f"date {DAY} {title.rstrip('.')}: подробиці\n\n{short}\n\nДеталі.\n"
             files[f"content/{OUTLETS[(i + 1) % 3]}/{i:03}-copy.txt"] = copy
     files[f"content/{OUTLETS[0]}/previous.txt"] = (
         "date 2026-11-12 Новина попереднього дня\n\nЛід.\n"
