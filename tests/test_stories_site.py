@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from digest.build import BuildOptions, verify
+from digest.build import BuildOptions
+from digest.verify import verify
 from tests.conftest import NOW, MakeSite, build_at_now, read
 from tests.story_fixtures import UK
 
