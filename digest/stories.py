@@ -26,6 +26,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # digest.words' word, on normalise
 
 MAX_REPORTS = 12  # a story of more reports is two events, or a daily rubric, more often than not
 LEDE_WORDS = 40  # how much of a lede counts: the rest of a long body is other news more often
+LEDE_CHARS = 400  # about as many characters
 SHINGLE = 4  # words per shingle when looking for verbatim copies
 KEY_SHINGLES = 6  # shingles of a lede's start in the index
 
@@ -178,7 +179,8 @@ def _features(report: Report) -> _Features:
     title_text = normalize(report.title)
     title_words = _TOKEN.findall(title_text)
     title = _significant_words(title_words)
-    lede_words = words(report.lede[: LEDE_WORDS * 20])[:LEDE_WORDS]
+    lede_text = normalize(report.lede[:LEDE_CHARS])  # normalising costs: once, and short
+    lede_words = _TOKEN.findall(lede_text)[:LEDE_WORDS]
     title_forms = frozenset(f for w in title for f in w)
     shingles = [" ".join(lede_words[i : i + SHINGLE]) for i in range(len(lede_words) - SHINGLE + 1)]
     lede = _significant_words(lede_words)
@@ -189,7 +191,7 @@ def _features(report: Report) -> _Features:
         lede=lede,
         lede_forms=frozenset(f for w in lede for f in w),
         numbers=numbers,
-        text_numbers=numbers | _numbers(normalize(report.lede[: LEDE_WORDS * 20])),
+        text_numbers=numbers | _numbers(lede_text),
         names=_names(report.title),
         speaker=_speaker(report.title, title_words),
         shingles=frozenset(shingles),
