@@ -1,4 +1,4 @@
-"""Entries -> the frozen Site: drafts and embargoes, slugs, topics, days."""
+"""Entries -> the frozen Site: drafts and embargoes, slugs, topics, stories, days."""
 
 from __future__ import annotations
 
