@@ -65,8 +65,8 @@ def _outline(
                 local.time(lead.moment) if lead.has_time else "",
                 tuple((t.name, link(t.url)) for t in lead.topics[1:]) if lede else (),
             ),
-            lead.outlet if item.others else "",
-            tuple((a.title, link(a.url), a.outlet) for a in item.others),
+            _one_line(lead.outlet) if item.others else "",
+            tuple((a.title, link(a.url), _one_line(a.outlet)) for a in item.others),
         )
 
     if day.top:
@@ -76,6 +76,10 @@ def _outline(
         items = section.stories or tuple(Story((a,), topic) for a in section.articles)
         stories = [story(item, ledes) for item in items]
         yield (topic.name if topic else untagged), (topic.key if topic else "untagged"), stories
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def compose_day(
