@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import markdown
 
 from digest.i18n import Localizer
-from digest.model import Day
+from digest.model import Day, Story
 
 # Escaping only what can start markup inside one line keeps the digest fast to render:
 # every backslash escape costs Python-Markdown an inline pattern match.
@@ -21,6 +21,8 @@ def md_escape(text: str) -> str:
     """One line of text that Markdown shows exactly as written (HTML-special characters too)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    # "]:" would make a line that starts with a link a reference definition (a list item)
+    text = text.replace("\\]:", "\\]&#58;")
     return _BLOCK_START.sub(_escape_block_start, text)
 
 
@@ -36,28 +38,48 @@ class _Story:
     url: str  # as link() wrote it
     summary: str
     meta: tuple[str, tuple[tuple[str, str], ...]]  # (time or "", other topics' (name, url))
+    outlet: str  # the lead's, shown when other reports follow
+    others: tuple[tuple[str, str, str], ...]  # the other reports' (title, url, outlet)
+
+
+# Stories: a day up to this size shows every story's lede and other topics; a larger day, the
+# top stories' only (the rest are a click away), to stay light enough to read on a phone.
+SMALL_DAY = 40
 
 
 def _outline(
     day: Day, local: Localizer, link: Callable[[str], str]
 ) -> Iterator[tuple[str, str, list[_Story]]]:
-    """The day's digest as (topic name, topic key, stories), for both ways of writing it."""
+    """The day's digest as (topic name, topic key, stories), for both ways of writing it:
+    the top stories first, then each topic's."""
     untagged = str(local.words["untagged"])
+    ledes = len(day.stories) <= SMALL_DAY
+
+    def story(item: Story, lede: bool) -> _Story:
+        lead = item.lead
+        return _Story(
+            lead.title,
+            link(lead.url),
+            lead.summary if lede else "",
+            (
+                local.time(lead.moment) if lead.has_time else "",
+                tuple((t.name, link(t.url)) for t in lead.topics[1:]) if lede else (),
+            ),
+            _one_line(lead.outlet) if item.others else "",
+            tuple((a.title, link(a.url), _one_line(a.outlet)) for a in item.others),
+        )
+
+    if day.top:
+        yield str(local.words["top_stories"]), "top", [story(s, True) for s in day.top]
     for section in day.sections:
         topic = section.topic
-        stories = [
-            _Story(
-                article.title,
-                link(article.url),
-                article.summary,
-                (
-                    local.time(article.moment) if article.has_time else "",
-                    tuple((t.name, link(t.url)) for t in article.topics[1:]),
-                ),
-            )
-            for article in section.articles
-        ]
+        items = section.stories or tuple(Story((a,), topic) for a in section.articles)
+        stories = [story(item, ledes) for item in items]
         yield (topic.name if topic else untagged), (topic.key if topic else "untagged"), stories
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def compose_day(
@@ -87,10 +109,22 @@ def compose_day(
                 out.append(md_escape(story.summary) + "\n")
             moment, others = story.meta
             meta = [moment] if moment else []
+            if story.outlet:
+                meta.append(md_escape(story.outlet))
             if others:
                 meta.append(f"{also}: " + ", ".join(f"[{md_escape(n)}]({u})" for n, u in others))
             if meta:
                 out.append(" · ".join(meta) + ("\n{: .story-meta }\n" if classes else "\n"))
+            if story.others:
+                more = md_escape(local.plural("more_reports", len(story.others)))
+                out.append(more + ("\n{: .more-reports }\n" if classes else "\n"))
+                out.append(
+                    "\n".join(
+                        f"- [{md_escape(t)}]({u})" + (f" — {md_escape(o)}" if o else "")
+                        for t, u, o in story.others
+                    )
+                    + "\n"
+                )
     return "\n".join(out)
 
 
@@ -108,17 +142,30 @@ def compose_day_html(day: Day, local: Localizer, link: Callable[[str], str]) -> 
                 out.append(f"<p>{summary}</p>")
             moment, others = story.meta
             meta = [moment] if moment else []
+            if story.outlet:
+                meta.append(_text(story.outlet))
             if others:
                 links = (f'<a href="{_attr(u)}">{_text(n)}</a>' for n, u in others)
                 meta.append(f"{also}: " + ", ".join(links))
             if meta:
                 out.append(f'<p class="story-meta">{" · ".join(meta)}</p>')
+            if story.others:
+                more = _text(local.plural("more_reports", len(story.others)))
+                out.append(f'<p class="more-reports">{more}</p>')
+                items = "\n".join(
+                    f'<li><a href="{_attr(u)}">{_text(t)}</a>'
+                    + (f" — {_text(o)}" if o else "")
+                    + "</li>"
+                    for t, u, o in story.others
+                )
+                out.append(f"<ul>\n{items}\n</ul>")
     return "\n".join(out)
 
 
 def _text(text: str) -> str:
     """One line of text as Markdown shows md_escape(text): spaces collapsed, & < > escaped."""
-    return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("]:", "]&#58;")
 
 
 def _attr(value: str) -> str:

@@ -17,6 +17,8 @@ import markdown
 from babel import Locale, UnknownLocaleError
 
 from digest.errors import ConfigError, Problem
+from digest.presets import preset_topics
+from digest.stories import STRICTNESS, StorySettings
 from digest.theme_options import ThemeOptions, read_theme_options
 from digest.yamlload import YamlProblem, load_yaml
 
@@ -74,6 +76,7 @@ class Config:
     theme_options: ThemeOptions = field(default_factory=ThemeOptions)  # accent, logo, links
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME by digest deploy
     sources: tuple[Source, ...] = ()  # outlets by content folder; their feeds for digest fetch
+    stories: StorySettings = field(default_factory=StorySettings)  # one story per event
 
     @property
     def base_path(self) -> str:
@@ -274,7 +277,11 @@ def _read_theme_options(r: _Reading, s: Setting, value: Any) -> ThemeOptions:
 
 
 def _read_topics(r: _Reading, s: Setting, value: Any) -> tuple[TopicRule, ...]:
-    return _topics(r.check, None if value is _MISSING else value)
+    return _topics(r.check, _PRESET if value is _MISSING else value, r.fields["language"])
+
+
+def _read_stories(r: _Reading, s: Setting, value: Any) -> StorySettings:
+    return _stories(r.check, True if value is _MISSING else value)
 
 
 def _read_markdown(
@@ -359,7 +366,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "topics",
         _read_topics,
-        "topics by key (the URL): a name, and keywords that start words",
+        "topics by key (the URL): a name, and keywords that start words; "
+        "the built-in ones for uk and en unless set (`topics: {}` for none)",
         "{world: {name: World, keywords: [summit]}}",
         render_only=True,
     ),
@@ -382,6 +390,12 @@ SETTINGS: tuple[Setting, ...] = (
         _read_sources,
         "outlets by folder under content/ (name, site), and their feeds for digest fetch",
         "{unian: {name: УНІАН, url: https://www.unian.ua/rss}}",
+    ),
+    Setting(
+        "stories",
+        _read_stories,
+        "reports of one event shown as one story: how far apart, how strict, or false",
+        "{window_hours: 36, strictness: normal}",
     ),
 )
 KNOWN_KEYS = tuple(s.key for s in SETTINGS)
@@ -476,8 +490,18 @@ def _feeds(check: _Checker, raw: Any) -> tuple[int, bool]:
     return limit, per_day
 
 
-def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
-    if raw is None:
+_PRESET = object()  # site.yaml has no `topics:`
+
+
+def _topics(check: _Checker, raw: Any, language: str) -> tuple[TopicRule, ...]:
+    """The language's preset topics, with site.yaml's entries in their place: a key of the
+    preset is replaced (a name or keywords left out stay the preset's), `key: false` drops
+    one, a new key is added, and `topics: {}` turns them all off. Site keys come first, in
+    site.yaml's order, then the rest of the preset."""
+    preset = {key: TopicRule(key, name, words) for key, name, words in preset_topics(language)}
+    if raw is _PRESET:
+        return tuple(preset.values())
+    if raw is None or raw == {}:
         return ()
     if not isinstance(raw, dict):
         check.fail(
@@ -486,6 +510,9 @@ def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
         return ()
     topics = []
     for key, spec in raw.items():
+        if spec is False:
+            preset.pop(str(key), None)
+            continue
         where = ("topics", str(key))
         if not isinstance(key, str) or not TOPIC_KEY.match(key):
             check.fail(
@@ -501,11 +528,12 @@ def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
             continue
         for unknown in set(spec) - {"name", "keywords"}:
             check.warn(where, f"topics.{key}: unknown setting `{unknown}`", "use name and keywords")
-        name = spec.get("name", key)
+        base = preset.pop(key, TopicRule(key, key))
+        name = spec.get("name", base.name)
         if not isinstance(name, str | int | float) or isinstance(name, bool):
             check.fail(where, f"topics.{key}.name: expected text")
             name = key
-        keywords = spec.get("keywords") or []
+        keywords = spec.get("keywords", list(base.keywords)) or []
         if isinstance(keywords, str):
             keywords = [keywords]
         if not isinstance(keywords, list) or not all(
@@ -515,7 +543,42 @@ def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
             keywords = []
         clean = tuple(str(k).strip() for k in keywords if str(k).strip())
         topics.append(TopicRule(key=key, name=str(name), keywords=clean))
-    return tuple(topics)
+    return (*topics, *preset.values())
+
+
+def _stories(check: _Checker, raw: Any) -> StorySettings:
+    """`stories: false`, or `stories: {window_hours: 36, strictness: normal}`."""
+    if raw is True or raw is None:
+        return StorySettings()
+    if raw is False:
+        return StorySettings(enabled=False)
+    if not isinstance(raw, dict):
+        check.fail(
+            ("stories",),
+            f"stories: expected false or settings like `{{window_hours: 36}}`, got {raw!r}",
+        )
+        return StorySettings()
+    for unknown in set(raw) - {"window_hours", "strictness"}:
+        check.warn(
+            ("stories", str(unknown)),
+            f"stories: unknown setting `{unknown}`",
+            "use window_hours and strictness",
+        )
+    window = raw.get("window_hours", StorySettings.window_hours)
+    if isinstance(window, bool) or not isinstance(window, int | float) or window <= 0:
+        check.fail(
+            ("stories", "window_hours"),
+            f"stories.window_hours: expected hours above 0, got {window!r}",
+        )
+        window = StorySettings.window_hours
+    strictness = raw.get("strictness", StorySettings.strictness)
+    if strictness not in STRICTNESS:
+        check.fail(
+            ("stories", "strictness"),
+            f"stories.strictness: expected one of {', '.join(STRICTNESS)}, got {strictness!r}",
+        )
+        strictness = StorySettings.strictness
+    return StorySettings(window_hours=float(window), strictness=str(strictness))
 
 
 SOURCE_KEYS = ("name", "url", "site", "language", "full_text", "topics")

@@ -13,7 +13,7 @@ from digest import __version__
 from digest.compose import compose_day
 from digest.config import Config
 from digest.i18n import Localizer
-from digest.model import Article, Day, Site
+from digest.model import Article, Day, Site, Story
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -299,6 +299,23 @@ def day_json(day: Day, config: Config, local: Localizer) -> bytes:
             for s in day.sections
         ],
         "articles": [article(a) for a in day.articles],
+        "stories": [
+            {
+                "title": story.lead.title,
+                "url": config.absolute_url(story.lead.url),
+                "topic": story.topic.key if story.topic else None,
+                "reports": [
+                    {
+                        "title": a.title,
+                        "url": config.absolute_url(a.url),
+                        "source": a.outlet or None,
+                    }
+                    for a in story.reports
+                ],
+            }
+            for story in day.stories
+            or tuple(Story((a,), a.topics[0] if a.topics else None) for a in day.articles)
+        ],
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
 

@@ -67,7 +67,11 @@ def image_url(article: Article, config: Config) -> str | None:
     return config.absolute_url(article.url + image.removeprefix("./"))
 
 
+LISTED_STORIES = 20  # a day page's JSON-LD lists its first stories, not all 360 of a big day
+
+
 def day_collection(day: Day, config: Config, local: Localizer) -> dict[str, object]:
+    stories = [s.lead for s in day.stories] or list(day.articles)
     return {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
@@ -77,7 +81,7 @@ def day_collection(day: Day, config: Config, local: Localizer) -> dict[str, obje
         "datePublished": day.date.isoformat(),
         "mainEntity": {
             "@type": "ItemList",
-            "numberOfItems": len(day.articles),
+            "numberOfItems": len(stories),  # all of them: the list may show only the first
             "itemListElement": [
                 {
                     "@type": "ListItem",
@@ -85,7 +89,7 @@ def day_collection(day: Day, config: Config, local: Localizer) -> dict[str, obje
                     "url": config.absolute_url(a.url),
                     "name": a.title,
                 }
-                for n, a in enumerate(day.articles, start=1)
+                for n, a in enumerate(stories[:LISTED_STORIES], start=1)
             ],
         },
     }

@@ -61,6 +61,9 @@ class Article:
     redirects: tuple[Redirect, ...] = ()
     bundle: str = ""  # a page bundle's folder (relative to the site): its files are copied
     refs: tuple[tuple[str, str], ...] = ()  # (source path, site URL) of articles it links to
+    outlet: str = ""  # who published it: a site.yaml source's name, or the source URL's site
+    pinned: bool = False
+    priority: int = 0
 
     @functools.cached_property  # read by many pages; cached outside the fields (eq, hash)
     def url(self) -> str:
@@ -68,11 +71,28 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Story:
+    """Reports of one event: the lead (the earliest) first, then the others in time order."""
+
+    reports: tuple[Article, ...]
+    topic: Topic | None  # the lead's primary topic, else the first report's that has one
+
+    @property
+    def lead(self) -> Article:
+        return self.reports[0]
+
+    @property
+    def others(self) -> tuple[Article, ...]:
+        return self.reports[1:]
+
+
+@dataclass(frozen=True)
 class Section:
     """One topic's stories on a day page; topic None holds the untagged ones."""
 
     topic: Topic | None
-    articles: tuple[Article, ...]
+    articles: tuple[Article, ...]  # every report of its stories
+    stories: tuple[Story, ...] = ()  # biggest first; the day's top stories are not repeated
 
 
 @dataclass(frozen=True)
@@ -82,6 +102,8 @@ class Day:
     sections: tuple[Section, ...]
     previous: dt.date | None
     next: dt.date | None
+    top: tuple[Story, ...] = ()  # the day's top stories, biggest first
+    stories: tuple[Story, ...] = ()  # every story of the day in page order: top, then sections
 
     @functools.cached_property
     def url(self) -> str:
@@ -101,6 +123,7 @@ class Site:
     days: tuple[Day, ...]  # newest first
     topics: tuple[TopicGroup, ...]  # declared order, then free tags by name
     untagged: tuple[Article, ...]
+    stories: tuple[Story, ...] = ()  # every story, across days, in the order of their leads
 
 
 # The site's URL scheme, in one place: the model's objects and the templates use these.

@@ -248,6 +248,7 @@ class SiteRenderer:
         self.local = Localizer(self.config.language, theme.words)
         self.digest_html = DigestRenderer()
         self.archive = group_archive(site.days)
+        self.story_of = {a.path: story for story in site.stories for a in story.reports}
         self.sitemap: list[SitemapEntry] = []  # every HTML page but 404, as it is rendered
         self.og_locale = og_locale(self.config.language)
         env = theme.env
@@ -565,6 +566,7 @@ class SiteRenderer:
             "jsonld": lazy(news_article, article, day, self.config),
             "article": lazy(self._with_body, article, key),
             "day": day,
+            "story": self.story_of.get(article.path),
             "title": article.title,
             "lang": article.lang or self.config.language,
         }

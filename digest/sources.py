@@ -90,6 +90,8 @@ class Entry:
     redirects: tuple[Redirect, ...] = ()
     bundle: str = ""  # the folder of a page bundle (index.md with its files), else ""
     refs: tuple[str, ...] = ()  # the articles its body links to, by path
+    pinned: bool = False  # front matter `pinned: true`: a top story of its day
+    priority: int = 0  # front matter `priority:`: higher ranks first among top stories
 
     @classmethod
     def stub(
@@ -434,6 +436,7 @@ class ArticleReader:
         where = Where(shown, path, self.config.site_dir, self.config.content_dir, front.body_line)
         expansion = expand(body, where)
         problems += expansion.problems
+        pinned, priority = _ranking(meta, shown, line_of, problems)
         self.md.reset()
         try:
             with time_limit(self.config.render_timeout):
@@ -487,6 +490,8 @@ class ArticleReader:
             redirects=redirects,
             bundle=bundle,
             refs=expansion.refs,
+            pinned=pinned,
+            priority=priority,
         )
         return entry, problems
 
@@ -522,6 +527,33 @@ def _section(path: Path, content_dir: Path, bundle: bool) -> str:
         return folder.relative_to(content_dir).as_posix().strip(".")
     except ValueError:
         return ""
+
+
+def _ranking(
+    meta: dict[str, Any], shown: str, line_of: Callable[[str], int], problems: list[Problem]
+) -> tuple[bool, int]:
+    """`pinned:` and `priority:`, the editor's say over a story's rank; a wrong value is a
+    warning and ranks as if it were not there."""
+    pinned = meta.get("pinned", False)
+    if not isinstance(pinned, bool):
+        problems.append(
+            Problem(shown, line_of("pinned"), f"pinned: expected true or false, got {pinned!r}")
+        )
+        pinned = False
+    priority = meta.get("priority", 0)
+    if priority is None:
+        priority = 0
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        problems.append(
+            Problem(
+                shown,
+                line_of("priority"),
+                f"priority: expected a whole number, got {priority!r}",
+                "write priority: 1 (higher ranks first)",
+            )
+        )
+        priority = 0
+    return pinned, priority
 
 
 class RenderTimeout(Exception):

@@ -22,11 +22,11 @@ def test_help_explains_commands_and_flags() -> None:
 
 
 def test_build_prints_one_line_summary(make_site: MakeSite) -> None:
-    site = make_site({"content/a.txt": GOOD, "content/b.txt": "date 2026-02-12 Погода\n\nСонце.\n"})
+    site = make_site({"content/a.txt": GOOD, "content/b.txt": "date 2026-02-12 Новина\n\nСонце.\n"})
     result = run_cli("build", "-s", str(site))
     assert result.exit_code == 0, result.output
     line = result.stdout.strip()
-    assert line.startswith("Built 2 articles, 2 days, 1 topics, 1 untagged, ")
+    assert line.startswith("Built 2 articles, 2 days, 2 topics, 1 untagged, ")  # + preset world
     assert " pages, 0 warnings in " in line
     assert (site / "_site/2026/02/11/index.html").is_file()
 

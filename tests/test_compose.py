@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from digest.build import BuildOptions, build
 from digest.compose import DigestRenderer, compose_day, compose_day_html
 from digest.i18n import Localizer, load_words
-from digest.model import Article, Day, Section, Topic
+from digest.model import Article, Day, Section, Story, Topic
 from digest.theme import BUILTIN_THEME
 from tests.conftest import NOW
 
@@ -37,7 +37,9 @@ TEXT = st.lists(
 ).map("".join)
 
 
-def article(title: str, summary: str, topics: tuple[Topic, ...], hour: int | None) -> Article:
+def article(
+    title: str, summary: str, topics: tuple[Topic, ...], hour: int | None, outlet: str = ""
+) -> Article:
     moment = dt.datetime(2026, 2, 11, hour or 0, 5, tzinfo=KYIV)
     return Article(
         path="content/a.md",
@@ -55,6 +57,7 @@ def article(title: str, summary: str, topics: tuple[Topic, ...], hour: int | Non
         lang="",
         draft=False,
         body_html="",
+        outlet=outlet,
     )
 
 
@@ -70,17 +73,27 @@ STORY = st.builds(
     summary=TEXT,
     topics=st.lists(TOPIC, max_size=3).map(tuple),
     hour=st.one_of(st.none(), st.integers(0, 23)),
+    outlet=st.one_of(st.just(""), TEXT),
 )
 
 
 @st.composite
 def days(draw: st.DrawFn) -> Day:
-    sections = tuple(
-        Section(topic, tuple(draw(st.lists(STORY, min_size=1, max_size=3))))
-        for topic in draw(st.lists(st.one_of(st.none(), TOPIC), min_size=1, max_size=3))
+    """Days of stories of one to three reports each, some of them top stories."""
+    sections = []
+    for topic in draw(st.lists(st.one_of(st.none(), TOPIC), min_size=1, max_size=3)):
+        stories = tuple(
+            Story(tuple(reports), topic)
+            for reports in draw(st.lists(st.lists(STORY, min_size=1, max_size=3), max_size=3))
+        )
+        sections.append(Section(topic, tuple(a for s in stories for a in s.reports), stories))
+    top = tuple(
+        Story(tuple(reports), None)
+        for reports in draw(st.lists(st.lists(STORY, min_size=2, max_size=3), max_size=2))
     )
-    articles = tuple(a for s in sections for a in s.articles)
-    return Day(dt.date(2026, 2, 11), articles, sections, None, None)
+    stories = (*top, *(s for section in sections for s in section.stories))
+    articles = tuple(a for s in stories for a in s.reports)
+    return Day(dt.date(2026, 2, 11), articles, tuple(sections), None, None, top, stories)
 
 
 @settings(max_examples=300, deadline=None)

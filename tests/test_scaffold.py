@@ -56,7 +56,7 @@ def test_new_site_builds_strict_and_checks_clean(tmp_path: Path) -> None:
     assert (site / ".gitignore").read_text().splitlines()[1:] == ["_site/", ".digest-cache/"]
     built = run_cli("build", "-s", str(site), "--strict")
     assert built.exit_code == 0, built.output
-    assert built.stdout.startswith("Built 3 articles, 2 days, 3 topics, 0 untagged, ")
+    assert built.stdout.startswith("Built 3 articles, 2 days, 5 topics, 0 untagged, ")
     checked = run_cli("check", "-s", str(site))
     assert checked.exit_code == 0, checked.output
     assert checked.stdout.endswith("under /news/: 0 problems\n")

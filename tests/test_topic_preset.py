@@ -1,0 +1,111 @@
+"""Topics out of the box: the built-in preset, overridden key by key, measured on rubrics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digest.config import load_config
+from digest.group import TopicIndex
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PRESET_KEYS = [
+    "war", "politics", "world", "economy", "energy", "society",
+    "sport", "culture", "technology", "science", "health", "incidents",
+]  # fmt: skip
+
+
+def config_topics(tmp_path: Path, yaml_text: str) -> list[tuple[str, str]]:
+    (tmp_path / "content").mkdir(exist_ok=True)
+    (tmp_path / "site.yaml").write_text(yaml_text, encoding="utf-8")
+    config, _ = load_config(tmp_path)
+    return [(t.key, t.name) for t in config.topics]
+
+
+def test_no_topics_in_site_yaml_gives_the_preset_of_the_language(tmp_path: Path) -> None:
+    uk = config_topics(tmp_path, "language: uk\n")
+    assert [k for k, _ in uk] == PRESET_KEYS
+    assert ("sport", "Спорт") in uk and ("world", "Світ") in uk
+    en = config_topics(tmp_path, "language: en\n")
+    assert [k for k, _ in en] == PRESET_KEYS
+    assert ("sport", "Sport") in en
+    assert config_topics(tmp_path, "language: de\n") == []
+
+
+def test_empty_topics_turn_them_off(tmp_path: Path) -> None:
+    assert config_topics(tmp_path, "language: uk\ntopics: {}\n") == []
+
+
+def test_site_yaml_overrides_the_preset_key_by_key(tmp_path: Path) -> None:
+    text = """\
+language: uk
+topics:
+  diplomacy: {name: Дипломатія, keywords: [посол]}
+  sport: {name: Спорт і здоров'я}
+  science: false
+"""
+    (tmp_path / "content").mkdir(exist_ok=True)
+    (tmp_path / "site.yaml").write_text(text, encoding="utf-8")
+    config, warnings = load_config(tmp_path)
+    assert warnings == []
+    keys = [t.key for t in config.topics]
+    assert keys[:2] == ["diplomacy", "sport"]
+    assert "science" not in keys and "war" in keys and len(keys) == len(PRESET_KEYS)
+    sport = next(t for t in config.topics if t.key == "sport")
+    assert sport.name == "Спорт і здоров'я" and "футбол" in sport.keywords
+
+
+def test_the_primary_topic_is_the_strongest_match_not_the_first_listed(tmp_path: Path) -> None:
+    config_topics(tmp_path, "language: uk\n")
+    config, _ = load_config(tmp_path)
+    index = TopicIndex(config.topics)
+    text = "Збірна України з футболу перемогла у матчі проти Ісландії\nКоманда Реброва виграла 2:1."
+    found = [t.key for t in index.for_text(text)]
+    assert found[0] == "sport"
+    assert index.for_text("Нафтогаз: тарифи на газ не зміняться\n")[0].key == "energy"
+    assert index.for_text("Газета вийшла накладом\n") == ()  # `газ$` is the whole word only
+
+
+def rubric_rows() -> list[tuple[str, str, str]]:
+    rows = []
+    for name in ("rubrics_uk.tsv", "rubrics_uk_heldout.tsv"):
+        for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                rubric, title, lede = line.split("\t")
+                rows.append((rubric, title, lede))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def predicted(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str]]:
+    site = tmp_path_factory.mktemp("preset")
+    (site / "content").mkdir()
+    (site / "site.yaml").write_text("language: uk\n", encoding="utf-8")
+    config, _ = load_config(site)
+    index = TopicIndex(config.topics)
+    out = []
+    for rubric, title, lede in rubric_rows():
+        found = index.for_text(f"{title}\n{lede}")
+        out.append((rubric, found[0].key if found else "other"))
+    return out
+
+
+def recall(pairs: list[tuple[str, str]], key: str) -> float:
+    return sum(1 for r, p in pairs if r == key == p) / sum(1 for r, _ in pairs if r == key)
+
+
+def precision(pairs: list[tuple[str, str]], key: str) -> float:
+    return sum(1 for r, p in pairs if r == key == p) / sum(1 for _, p in pairs if p == key)
+
+
+def test_a_day_of_ukrainian_news_lands_in_the_outlets_rubrics(
+    predicted: list[tuple[str, str]],
+) -> None:
+    assert len(predicted) >= 150
+    untagged = sum(1 for _, p in predicted if p == "other")
+    assert untagged <= len(predicted) / 5
+    assert recall(predicted, "sport") >= 0.8 and precision(predicted, "sport") >= 0.85
+    assert recall(predicted, "world") >= 0.6 and recall(predicted, "economy") >= 0.6
+    for key in PRESET_KEYS:
+        assert recall(predicted, key) >= 0.6, key
