@@ -141,6 +141,29 @@ def test_settings_that_change_reading_read_again_the_rest_only_render(
     assert raw.parsed == 3
 
 
+def test_a_reader_setting_reads_again_files_long_unchanged(make_site: MakeSite) -> None:
+    """An unchanged size and mtime vouch for a file only as read with the same settings:
+    files a day old are read again when raw_html changes, and their raw HTML then shows."""
+    site = make_site(
+        {
+            **SITE,
+            "content/d.md": md(
+                "Сирий HTML", "2026-02-11 15:00", "[economy]", '<iframe src="https://x"></iframe>'
+            ),
+        }
+    )
+    day_ago = NOW.timestamp() - 86_400
+    for path in (site / "content").iterdir():
+        os.utime(path, (day_ago, day_ago))
+    build_at_now(site)
+    assert build_at_now(site).parsed == 0  # trusted by their stat now
+    page = "2026/02/11/syryi-html/index.html"
+    assert "<iframe" not in read(site, page)
+    (site / "site.yaml").write_text(BASIC_CONFIG + "raw_html: true\n", "utf-8")
+    assert build_at_now(site).parsed == 4
+    assert '<iframe src="https://x"></iframe>' in read(site, page)
+
+
 def tamper(site: Path, title: str) -> None:
     """Replace every cached entry by one with another title, and forget the grouped model
     and what was written, so the next build has to use the entries."""
