@@ -95,6 +95,7 @@ def edit(site: Path, round_number: int, rng: random.Random) -> str:
     return kind
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_the_previous_site_whole(corpus: Path) -> None:
     """SIGKILL at random moments of builds of 1,000 articles: each time the output folder
     holds either the whole previous site or the whole new one, never a mix, never a

@@ -197,6 +197,7 @@ def test_root_absolute_link_detector() -> None:
     assert root_absolute_links("<p>no links</p>") == []
 
 
+@pytest.mark.slow
 def test_corpus_of_2000_articles_checks_clean(corpus_2k: Path) -> None:
     config, _ = load_config(corpus_2k)
     report = check_site(corpus_2k / "_site", config.base_url)

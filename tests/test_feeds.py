@@ -246,6 +246,7 @@ def test_search_index_is_built_and_search_can_be_turned_off(make_site: MakeSite)
     assert 'role="search"' not in read(site, "index.html")
 
 
+@pytest.mark.slow
 def test_corpus_feeds_parse_and_sitemap_counts_pages(corpus_2k: Path) -> None:
     out = corpus_2k / "_site"
     for feed in [out / "feed.xml", out / "rss.xml", *sorted(out.glob("tags/*/feed.xml"))]:

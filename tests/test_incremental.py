@@ -160,6 +160,7 @@ def test_verify_passes_after_each_kind_of_edit(make_site: MakeSite, name: str) -
         assert result.changed + result.removed > 0, "the edit changed nothing in the output"
 
 
+@pytest.mark.slow
 def test_verify_passes_after_every_edit_in_turn(make_site: MakeSite) -> None:
     """One site through all the edits: the staging folder holds the build before last, so
     a long run of builds is where stale files would pile up."""
