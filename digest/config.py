@@ -34,6 +34,20 @@ class TopicRule:
 
 
 @dataclass(frozen=True)
+class Source:
+    """An outlet from site.yaml's `sources:`: names everything under content/<key>/, and its
+    feed (`url`) is what `digest fetch` reads."""
+
+    key: str
+    name: str
+    url: str = ""  # the feed
+    site: str = ""  # the outlet's home page, if given
+    language: str = ""
+    full_text: bool = False
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything site.yaml can say, with defaults; paths are absolute."""
 
@@ -59,6 +73,7 @@ class Config:
     render_timeout: float = 5.0  # seconds of Markdown per article before giving up
     theme_options: ThemeOptions = field(default_factory=ThemeOptions)  # accent, logo, links
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME by digest deploy
+    sources: tuple[Source, ...] = ()  # outlets by content folder; their feeds for digest fetch
 
     @property
     def base_path(self) -> str:
@@ -98,6 +113,16 @@ class _Checker:
                 return self.lines[where]
             where = where[:-1]
         return None
+
+    def string(self, raw: dict[str, Any], key: str, default: str) -> str:
+        """raw[key] as text (numbers too), for settings inside a mapping."""
+        value = raw.get(key, default)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail((key,), f"{key}: expected text, got {type(value).__name__}")
+            return default
+        return str(value)
 
 
 @dataclass
@@ -272,6 +297,10 @@ def _read_cname(r: _Reading, s: Setting, value: Any) -> str:
     return _text(r, s, value).strip()
 
 
+def _read_sources(r: _Reading, s: Setting, value: Any) -> tuple[Source, ...]:
+    return _sources(r.check, None if value is _MISSING else value)
+
+
 # Every key site.yaml may have, in the order they are checked (and problems listed). From
 # this table come the validation, the unknown-key check, the settings that only change how
 # pages look (a change to one reads no article again), and the scaffold's site.yaml.
@@ -357,6 +386,12 @@ SETTINGS: tuple[Setting, ...] = (
         "a custom domain: `digest deploy` writes it to CNAME",
         "news.example.org",
         render_only=True,
+    ),
+    Setting(
+        "sources",
+        _read_sources,
+        "outlets by content folder: a name, their feed for `digest fetch`",
+        "{unian: {name: УНІАН, url: https://example.org/rss}}",
     ),
 )
 KNOWN_KEYS = tuple(s.key for s in SETTINGS)
@@ -491,6 +526,70 @@ def _topics(check: _Checker, raw: Any) -> tuple[TopicRule, ...]:
         clean = tuple(str(k).strip() for k in keywords if str(k).strip())
         topics.append(TopicRule(key=key, name=str(name), keywords=clean))
     return tuple(topics)
+
+
+SOURCE_KEYS = ("name", "url", "site", "language", "full_text", "topics")
+
+
+def _sources(check: _Checker, raw: Any) -> tuple[Source, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        check.fail(
+            ("sources",), "sources: expected a mapping of folder keys, like `unian: {name: ...}`"
+        )
+        return ()
+    sources = []
+    for key, spec in raw.items():
+        where = ("sources", str(key))
+        if not isinstance(key, str) or not TOPIC_KEY.match(key):
+            check.fail(
+                where,
+                f"sources: key `{key}` is not a folder name",
+                "use lowercase latin letters, digits, - or _",
+            )
+            continue
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, dict):
+            check.fail(where, f"sources.{key}: expected `name:` and `url:`")
+            continue
+        for unknown in set(spec) - set(SOURCE_KEYS):
+            close = difflib.get_close_matches(str(unknown), SOURCE_KEYS, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "use " + ", ".join(SOURCE_KEYS)
+            check.warn(where, f"sources.{key}: unknown setting `{unknown}`", hint)
+        text = {name: check.string(spec, name, "") for name in ("name", "url", "site", "language")}
+        for name in ("url", "site"):
+            if text[name] and urlsplit(text[name]).scheme not in ("http", "https"):
+                check.fail(
+                    (*where, name),
+                    f"sources.{key}.{name}: expected an http(s) URL, got `{text[name]}`",
+                )
+        full_text = spec.get("full_text", False)
+        if not isinstance(full_text, bool):
+            check.fail(
+                (*where, "full_text"),
+                f"sources.{key}.full_text: expected true or false, got {full_text!r}",
+            )
+            full_text = False
+        topics = spec.get("topics") or []
+        if isinstance(topics, str):
+            topics = [topics]
+        if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+            check.fail((*where, "topics"), f"sources.{key}.topics: expected a list of topic keys")
+            topics = []
+        sources.append(
+            Source(
+                key=key,
+                name=text["name"] or key,
+                url=text["url"],
+                site=text["site"],
+                language=text["language"],
+                full_text=full_text,
+                topics=tuple(topics),
+            )
+        )
+    return tuple(sources)
 
 
 def _markdown(check: _Checker, raw: Any) -> tuple[tuple[str, ...], dict[str, dict[str, Any]]]:
