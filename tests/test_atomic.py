@@ -183,6 +183,7 @@ def test_disk_full_names_the_file_and_keeps_the_previous_site(
     assert "Третя" in read(site, "2026/02/13/index.html")
 
 
+@pytest.mark.slow
 def test_the_users_files_in_the_output_survive_every_build(make_site: MakeSite) -> None:
     site = make_site(GOOD)
     build_at_now(site)
@@ -204,6 +205,7 @@ def test_the_users_files_in_the_output_survive_every_build(make_site: MakeSite) 
     assert "CNAME" not in (out / MANIFEST).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_swap_cut_short_is_put_right_by_the_next_build(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:

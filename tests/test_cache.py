@@ -113,6 +113,7 @@ def test_a_template_change_renders_the_pages_that_use_it(make_site: MakeSite) ->
     assert changed == {rel for rel in before if rel.count("/") == 4 and rel.endswith(".html")}
 
 
+@pytest.mark.slow
 def test_a_change_to_the_base_template_renders_every_page(make_site: MakeSite) -> None:
     site = make_site(SITE)
     build_at_now(site)
@@ -127,6 +128,7 @@ def test_a_change_to_the_base_template_renders_every_page(make_site: MakeSite) -
     assert all(read(site, rel).endswith("<!-- evening -->\n") for rel in pages - {"404.html"})
 
 
+@pytest.mark.slow
 def test_settings_that_change_reading_read_again_the_rest_only_render(
     make_site: MakeSite,
 ) -> None:
@@ -181,6 +183,7 @@ def tamper(site: Path, title: str) -> None:
     db.close()
 
 
+@pytest.mark.slow
 def test_a_cache_from_another_version_is_never_read(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, fresh_code_fingerprint: None
 ) -> None:
@@ -200,6 +203,7 @@ def test_a_cache_from_another_version_is_never_read(
     assert "Уряд ухвалив бюджет" in read(site, "tags/economy/index.html")
 
 
+@pytest.mark.slow
 def test_a_damaged_cache_is_started_again(make_site: MakeSite) -> None:
     site = make_site(SITE)
     build_at_now(site)
@@ -269,6 +273,7 @@ def test_steps_after_writing_see_the_whole_new_site_and_their_warnings_stay(
         assert [str(w) for w in result.warnings] == ["site.yaml: the step says hello"]
 
 
+@pytest.mark.slow
 def test_a_cache_damaged_inside_is_started_again(make_site: MakeSite) -> None:
     site = make_site(SITE)
     build_at_now(site)
@@ -281,6 +286,7 @@ def test_a_cache_damaged_inside_is_started_again(make_site: MakeSite) -> None:
     assert result.parsed >= 1
 
 
+@pytest.mark.slow
 def test_a_wire_story_edit_renders_its_page_unless_its_keyword_topics_change(
     make_site: MakeSite,
 ) -> None:

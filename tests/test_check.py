@@ -100,6 +100,7 @@ def test_served_under_base_path_a_crawl_finds_no_broken_link(
     assert check_site(out, url).findings == ()
 
 
+@pytest.mark.slow
 def test_example_site_checks_clean_under_its_base_path(tmp_path: Path) -> None:
     out = tmp_path / "example"
     build(ROOT, BuildOptions(now=NOW, output_dir=out))

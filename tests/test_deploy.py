@@ -120,6 +120,7 @@ def test_a_second_deploy_adds_one_commit_and_an_unchanged_one_none(
     assert git(remote, "rev-list", "--count", "gh-pages") == "2"
 
 
+@pytest.mark.slow
 def test_a_fresh_clone_deploys_on_top_of_the_published_branch(
     repo_site: Path, tmp_path: Path
 ) -> None:

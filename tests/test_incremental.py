@@ -148,6 +148,7 @@ def verified(site: Path, now_offset: timedelta = timedelta()) -> BuildResult:
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(EDITS))
 def test_verify_passes_after_each_kind_of_edit(make_site: MakeSite, name: str) -> None:
     site = make_site(SITE, config=CONFIG)
@@ -189,6 +190,7 @@ def test_edits_show_up_where_a_reader_looks(make_site: MakeSite) -> None:
     assert "Переговори у Варшаві" in read(site, "index.html") + read(site, "page/2/index.html")
 
 
+@pytest.mark.slow
 def test_time_passing_publishes_a_future_article(make_site: MakeSite) -> None:
     site = make_site(SITE, config=CONFIG)
     result = verified(site)
@@ -198,6 +200,7 @@ def test_time_passing_publishes_a_future_article(make_site: MakeSite) -> None:
     assert "Новина з майбутнього" in read(site, "2026/12/01/index.html")
 
 
+@pytest.mark.slow
 def test_build_verify_on_the_command_line(make_site: MakeSite) -> None:
     site = make_site(SITE, config=CONFIG)
     first = run_cli("build", "-s", str(site), "--verify")
