@@ -114,16 +114,6 @@ class _Checker:
             where = where[:-1]
         return None
 
-    def string(self, raw: dict[str, Any], key: str, default: str) -> str:
-        """raw[key] as text (numbers too), for settings inside a mapping."""
-        value = raw.get(key, default)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail((key,), f"{key}: expected text, got {type(value).__name__}")
-            return default
-        return str(value)
-
 
 @dataclass
 class _Reading:
@@ -390,8 +380,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sources",
         _read_sources,
-        "outlets by content folder: a name, their feed for `digest fetch`",
-        "{unian: {name: УНІАН, url: https://example.org/rss}}",
+        "outlets by folder under content/ (name, site), and their feeds for digest fetch",
+        "{unian: {name: УНІАН, url: https://www.unian.ua/rss}}",
     ),
 )
 KNOWN_KEYS = tuple(s.key for s in SETTINGS)
@@ -558,7 +548,13 @@ def _sources(check: _Checker, raw: Any) -> tuple[Source, ...]:
             close = difflib.get_close_matches(str(unknown), SOURCE_KEYS, n=1)
             hint = f"did you mean `{close[0]}`?" if close else "use " + ", ".join(SOURCE_KEYS)
             check.warn(where, f"sources.{key}: unknown setting `{unknown}`", hint)
-        text = {name: check.string(spec, name, "") for name in ("name", "url", "site", "language")}
+        text = {}
+        for name in ("name", "url", "site", "language"):
+            value = spec.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, str)):
+                check.fail((*where, name), f"sources.{key}.{name}: expected text, got {value!r}")
+                value = None
+            text[name] = value or ""
         for name in ("url", "site"):
             if text[name] and urlsplit(text[name]).scheme not in ("http", "https"):
                 check.fail(
