@@ -172,9 +172,10 @@ def read_entries(
         outcome.lean[shown] = fingerprint(row.lean, *row.matches)
         if row.links:
             outcome.links[shown] = row.links
-        looked = stats.get(path)
-        if looked is not None:
-            new_index[shown] = row.restamped(looked, row.seen_ns if path in trusted else now_ns)
+        if path in trusted:
+            new_index[shown] = row  # its stat is as recorded: the very same row
+        elif (looked := stats.get(path)) is not None:
+            new_index[shown] = row.restamped(looked, now_ns)
     if new_index != index:
         cache.save_index(parse_fp, new_index)
     outcome.parsed = len(parsed)
