@@ -157,6 +157,7 @@ def test_a_theme_error_leaves_the_previous_site_as_it_was(make_site: MakeSite) -
     assert "Третя" in read(site, "2026/02/13/index.html")
 
 
+@pytest.mark.slow
 def test_disk_full_names_the_file_and_keeps_the_previous_site(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -229,6 +230,7 @@ def test_a_swap_cut_short_is_put_right_by_the_next_build(
     assert "Третя!" in read(site, "2026/02/13/index.html")
 
 
+@pytest.mark.slow
 def test_nothing_but_the_output_and_the_cache_is_written(make_site: MakeSite) -> None:
     site = make_site(GOOD)
     before = set(site.parent.rglob("*"))
@@ -241,6 +243,7 @@ def test_nothing_but_the_output_and_the_cache_is_written(make_site: MakeSite) ->
     } == {site / "content/c.txt"}
 
 
+@pytest.mark.slow
 def test_stale_staging_folders_are_cleaned(make_site: MakeSite) -> None:
     site = make_site(GOOD)
     build_at_now(site)

@@ -100,6 +100,7 @@ def test_touching_files_without_changing_them_reads_nothing(make_site: MakeSite)
     assert files_of(site) == before
 
 
+@pytest.mark.slow
 def test_a_template_change_renders_the_pages_that_use_it(make_site: MakeSite) -> None:
     site = make_site(SITE)
     build_at_now(site)
@@ -231,6 +232,7 @@ def test_the_model_keeps_no_bodies_but_every_page_and_feed_has_them(make_site: M
     assert "Бюджет на рік." in read(site, "tags/economy/feed.xml")
 
 
+@pytest.mark.slow
 def test_a_cache_of_another_output_folder_does_not_mislead(
     make_site: MakeSite, tmp_path: Path
 ) -> None:
@@ -243,6 +245,7 @@ def test_a_cache_of_another_output_folder_does_not_mislead(
     assert build_at_now(site).rendered == 0
 
 
+@pytest.mark.slow
 def test_steps_after_writing_see_the_whole_new_site_and_their_warnings_stay(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -231,6 +231,7 @@ def test_missing_search_binary_is_a_warning_and_the_build_goes_on(
     assert (site / "_site/2026/02/11/novyna/index.html").is_file()
 
 
+@pytest.mark.slow
 def test_search_index_is_built_and_search_can_be_turned_off(make_site: MakeSite) -> None:
     site = make_site(
         {"content/a.txt": "date 2026-02-11 Новина\n\nТекст.\n"},

@@ -175,6 +175,7 @@ def test_verify_passes_after_every_edit_in_turn(make_site: MakeSite) -> None:
     verified(site)
 
 
+@pytest.mark.slow
 def test_edits_show_up_where_a_reader_looks(make_site: MakeSite) -> None:
     site = make_site(SITE, config=CONFIG)
     build_at_now(site)
@@ -231,6 +232,7 @@ def test_build_verify_fails_listing_the_files_that_differ(make_site: MakeSite) -
     assert "--verify: 1 files differ from a build from scratch" in result.output
 
 
+@pytest.mark.slow
 def test_a_deleted_output_file_is_written_again(make_site: MakeSite) -> None:
     site = make_site(SITE, config=CONFIG)
     build_at_now(site)

@@ -219,6 +219,7 @@ def test_config_template_and_static_changes(site: Path, watcher: Watcher) -> Non
         seen |= {c.kind for c in batch}
 
 
+@pytest.mark.slow
 def test_burst_of_1000_files_while_busy_is_at_most_two_batches(
     site: Path, watcher: Watcher
 ) -> None:
