@@ -29,7 +29,13 @@ def test_wheel_contains_the_default_theme(tmp_path: Path) -> None:
         "digest/themes/default/i18n/uk.yaml",
         "digest/themes/default/i18n/en.yaml",
         "digest/py.typed",
+        "digest/live/live.js",  # the preview's live reload and its overlay's style
+        "digest/live/overlay.css",
     ):
         assert needed in names
+    info = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    metadata = zipfile.ZipFile(wheel).read(info).decode()
+    assert "\nName: digest-news\n" in metadata  # `digest` on PyPI is another project
+    assert "\nLicense-Expression: MIT\n" in metadata
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "digest = digest.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
