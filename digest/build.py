@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from digest.bundles import BUNDLE_ENDINGS, bundle_files, bundle_folder, bundles_state
 from digest.cache import CACHE_DIR, BuildCache, Generation, ModelLoader, Record
 from digest.check import escaping_link_problems
 from digest.config import Config, load_config
@@ -244,7 +245,8 @@ class _Run:
         model = model_key(self.config, self.selection, chosen, read)
         links = _escaping_links(chosen, read, self.config)
         bodies = (read.keys[stub.path] for stub in chosen)
-        build_key = fingerprint(model, self.theme_key, *bodies)
+        bundles = bundles_state(self.config.site_dir, _bundle_folders(chosen, self.config))
+        build_key = fingerprint(model, self.theme_key, *bodies, *bundles)
         read.stubs.clear()  # not needed again; a large site's worth of memory
         read.lean.clear()
         return _Keyed(model, build_key, links)
@@ -319,6 +321,15 @@ class _Run:
         for rel, source in self.theme.static_files():
             placed = writer.write(rel, source.read_bytes(), str(source))
             records[placed.path] = Record(None, None, *placed.record)
+        for article in renderer.site.articles:  # page bundles' images and attachments
+            if article.bundle:
+                for rel, source in bundle_files(self.config.site_dir / article.bundle):
+                    try:
+                        data = source.read_bytes()
+                    except OSError:
+                        continue  # gone since it was listed: the next build has it right
+                    placed = writer.write(article.url + rel, data, str(source))
+                    records[placed.path] = Record(None, None, *placed.record)
         placed = writer.write(".nojekyll", b"", "GitHub Pages marker")
         records[placed.path] = Record(None, None, *placed.record)
         return _Written(records, count, rendered)
@@ -373,6 +384,16 @@ class _Run:
             rendered=written.rendered,
             counts=counts,
         )
+
+
+def _bundle_folders(chosen: list[Entry], config: Config) -> list[str]:
+    """The page bundles among the published articles, as folders relative to the site."""
+    return [
+        folder
+        for stub in chosen
+        if stub.path.lower().endswith(BUNDLE_ENDINGS)  # a string test first: 100,000 stubs
+        and (folder := bundle_folder(config.site_dir / stub.path, config))
+    ]
 
 
 def _forget_staging(cache: BuildCache) -> None:

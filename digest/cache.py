@@ -70,6 +70,7 @@ class IndexRow(NamedTuple):
     links: tuple[str, ...]  # root-absolute links in the body
     matches: tuple[str, ...]  # the topics keyword rules give its text
     rules: bytes  # the fingerprint of the rules that gave them
+    expires: str = ""  # ISO, or "" for an article that never expires (Hugo's expiryDate)
 
     def restamped(self, stat: tuple[int, int, int, int], seen_ns: int) -> IndexRow:
         """The row for the same content, with the file's (mtime, ctime, size, inode)."""

@@ -6,13 +6,14 @@ import html
 import os
 import re
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from digest.config import load_config
+from digest.config import Config, load_config
 from digest.errors import CheckError, Problem
+from digest.sources import ArticleReader, find_articles
 
 # Attributes that hold a URL, by tag, and whether what they point at is an asset
 # (loaded with the page) rather than a link (followed by the reader).
@@ -44,6 +45,7 @@ _CSS_URL = re.compile(
 _ABSOLUTE_URL = re.compile(r"""https?://[^\s"'<>()\[\]\\]+""")
 # Text files whose absolute URLs into the site are checked: feeds, sitemaps, exports, robots.
 _TEXT_SUFFIXES = (".xml", ".json", ".md", ".txt", ".webmanifest")
+_REFRESH = re.compile(r"^\s*\d+\s*[;,]\s*url\s*=\s*(.+)$", re.I | re.S)
 _NOT_CHECKED_SCHEMES = ("mailto", "tel", "data", "javascript", "sms", "geo", "blob", "about")
 
 
@@ -71,13 +73,20 @@ class CheckReport:
     pages: int
     links: int
     assets: int
+    redirects: tuple[tuple[str, str], ...] = ()  # page, the address it sends readers to
+    not_carried: tuple[Problem, ...] = ()  # what the build could not carry over from sources
 
     def summary(self) -> str:
-        problems = len(self.findings)
+        problems = len(self.findings) + len(self.not_carried)
+        count = len(self.redirects)
+        redirects = f", {count} redirect{'' if count == 1 else 's'}" if count else ""
         return (
-            f"Checked {self.pages} pages, {self.links} links, {self.assets} assets "
+            f"Checked {self.pages} pages, {self.links} links, {self.assets} assets{redirects} "
             f"under {self.base_path}: {problems} problem{'' if problems == 1 else 's'}"
         )
+
+    def redirect_lines(self) -> list[str]:
+        return [f"{page} -> {target}" for page, target in self.redirects]
 
     def external_lines(self) -> list[str]:
         lines = []
@@ -98,6 +107,7 @@ class _Page:
     refs: list[_Ref] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     base: str | None = None  # a <base href>, which changes how its links resolve
+    redirect: str | None = None  # where a <meta http-equiv="refresh"> sends the reader
 
 
 class _PageParser(HTMLParser):
@@ -116,6 +126,11 @@ class _PageParser(HTMLParser):
             page.ids.add(values["name"])
         if tag == "base" and "href" in values and page.base is None:
             page.base = values["href"].strip()
+        if tag == "meta" and values.get("http-equiv", "").lower() == "refresh":
+            target = _REFRESH.match(values.get("content", ""))
+            if target is not None and page.redirect is None:
+                page.redirect = target.group(1).strip().strip("'\"")
+                page.refs.append(_Ref(page.redirect, False))
         for name, asset in _URL_ATTRIBUTES.get(tag, ()):
             value = values.get(name)
             if value is None:
@@ -287,7 +302,12 @@ def check_site(folder: Path, base_url: str) -> CheckReport:
             if _missing_anchor(fragment, pages.get(target)) and ("#", ref.url) not in reported:
                 reported.add(("#", ref.url))
                 findings.append(Finding(rel, "broken anchor", ref.url))
-    findings.extend(_orphans(pages, edges))
+    findings.extend(_orphans({k: p for k, p in pages.items() if p.redirect is None}, edges))
+    redirects = tuple(
+        (rel, _site_path(resolver, p.redirect, rel))
+        for rel, p in sorted(pages.items())
+        if p.redirect
+    )
     pages_linking = tuple(
         (url, tuple(dict.fromkeys(linking))) for url, linking in sorted(external.items())
     )
@@ -295,10 +315,17 @@ def check_site(folder: Path, base_url: str) -> CheckReport:
         base_path=resolver.base_path,
         findings=tuple(findings),
         external=pages_linking,
-        pages=len(pages),
+        pages=len(pages) - len(redirects),
         links=links,
         assets=assets,
+        redirects=redirects,
     )
+
+
+def _site_path(resolver: _Resolver, url: str, page: str) -> str:
+    """Where a redirect goes, as a path in the site when it stays inside."""
+    kind, where, _ = resolver.classify(url, resolver.page_url(page))
+    return where if kind == "internal" else url
 
 
 def _missing_anchor(fragment: str, page: _Page | None) -> bool:
@@ -344,12 +371,25 @@ def _site_urls(text: str, site_url: str) -> list[_Ref]:
     return refs
 
 
+def not_carried_over(config: Config) -> list[Problem]:
+    """What the build could not carry over from the sources as written for another
+    generator (shortcodes, Liquid, section pages, unreadable front matter...)."""
+    paths, problems = find_articles(config.content_dir)
+    reader = ArticleReader(config)
+    for path in paths:
+        problems += reader.not_carried(path)
+    return problems
+
+
 def check_built_site(
     site_dir: Path, output_dir: Path | None = None, base_url: str | None = None
 ) -> CheckReport:
     """Check the site that site.yaml in site_dir builds (or the given folder and base URL)."""
+    not_carried: list[Problem] = []
     if output_dir is None or base_url is None:
         config, _ = load_config(site_dir, output_dir)
         output_dir = config.output_dir
         base_url = base_url or config.base_url
-    return check_site(output_dir, base_url)
+        not_carried = not_carried_over(config)
+    report = check_site(output_dir, base_url)
+    return replace(report, not_carried=tuple(not_carried))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -82,6 +83,7 @@ def main() -> None:
     help="Then build again from scratch into a temporary folder and fail (exit 1) if any "
     "file differs from the incremental build.",
 )
+@click.option("--fetch", "fetch_first", is_flag=True, help="Run `digest fetch` first.")
 def build_command(
     site_dir: Path,
     output_dir: Path | None,
@@ -92,6 +94,7 @@ def build_command(
     watch: bool = False,
     poll: bool = False,
     verify: bool = False,
+    fetch_first: bool = False,
 ) -> None:
     """Build the site into the output folder.
 
@@ -100,6 +103,10 @@ def build_command(
     With --watch it rebuilds on every change to content/, themes/ or site.yaml, for
     serving the output with another server (`digest serve` does both).
     """
+    if fetch_first:
+        fetched = _run_fetch(site_dir, FetchOptionsArgs(quiet=quiet))
+        if strict and fetched != 0:
+            sys.exit(fetched)
     if watch:
         from digest.watch import TerminalReporter, watch_and_build
 
@@ -268,12 +275,20 @@ def check_command(
         _abort(e)
     for finding in report.findings:
         click.echo(str(finding))
+    if report.not_carried:
+        click.echo(f"Not carried over from the sources ({len(report.not_carried)}):")
+        for problem in report.not_carried:
+            click.echo(f"  {problem}")
+    if report.redirects:
+        click.echo(f"Redirects from old addresses ({len(report.redirects)}):")
+        for line in report.redirect_lines():
+            click.echo(f"  {line}")
     if external:
         click.echo(f"External links ({len(report.external)}, not fetched):")
         for line in report.external_lines():
             click.echo(f"  {line}")
     click.echo(report.summary())
-    sys.exit(1 if report.findings else 0)
+    sys.exit(1 if report.findings or report.not_carried else 0)
 
 
 @main.command("deploy")
@@ -336,6 +351,7 @@ def new_group() -> None:
 
 @new_group.command("site")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("more_feeds", nargs=-1, metavar="")
 @click.option("--title", default="News digest", show_default=True, help="The site's title.")
 @click.option(
     "--base-url",
@@ -347,14 +363,38 @@ def new_group() -> None:
     show_default=True,
     help='When the workflow rebuilds, as cron in UTC ("off" for never).',
 )
-def new_site_command(directory: Path, title: str, base_url: str | None, schedule: str) -> None:
+@click.option(
+    "--feeds",
+    "feeds",
+    multiple=True,
+    metavar="URL [URL]...",
+    help="Start from these news feeds: a source per feed, no example articles.",
+)
+def new_site_command(
+    directory: Path,
+    more_feeds: tuple[str, ...],
+    title: str,
+    base_url: str | None,
+    schedule: str,
+    feeds: tuple[str, ...],
+) -> None:
     """Create a ready site in DIRECTORY: site.yaml with comments, example articles in both
-    formats, .gitignore, and a GitHub Actions workflow that builds, keeps the build cache
-    and publishes with GitHub Pages on every push, on demand and on a schedule."""
+    formats (or, with --feeds, a source per feed), .gitignore, and a GitHub Actions workflow
+    that builds, keeps the build cache and publishes with GitHub Pages on every push, on
+    demand and on a schedule (which also fetches the feeds and commits new articles)."""
     from digest.scaffold import new_site
 
+    if more_feeds and not feeds:
+        click.echo(f"error: unexpected {more_feeds[0]} — feeds go after --feeds", err=True)
+        sys.exit(2)
     try:
-        made = new_site(directory, title=title, base_url=base_url, schedule=schedule)
+        made = new_site(
+            directory,
+            title=title,
+            base_url=base_url,
+            schedule=schedule,
+            feeds=(*feeds, *more_feeds),
+        )
     except DigestError as e:
         _abort(e)
     click.echo(f"Created a digest site in {directory}:")
@@ -364,6 +404,8 @@ def new_site_command(directory: Path, title: str, base_url: str | None, schedule
         click.echo("Set base_url in site.yaml to the address the site will have.")
     if not made.requirement_known:
         click.echo("Say in requirements.txt where GitHub Actions installs digest from.")
+    if feeds:
+        click.echo("Name the sources in site.yaml, then run `digest fetch` to bring articles in.")
 
 
 @new_group.command("article")
@@ -383,3 +425,102 @@ def new_article_command(site_dir: Path, title: str, tags: str, plain: bool) -> N
         click.echo(path.relative_to(Path.cwd()))
     except ValueError:
         click.echo(path)
+
+
+@dataclass(frozen=True)
+class FetchOptionsArgs:
+    """The flags of `digest fetch`, shared with `digest build --fetch`."""
+
+    only: tuple[str, ...] = ()
+    dry_run: bool = False
+    retry_now: bool = False
+    quiet: bool = False
+    strict: bool = False
+
+
+@main.command("fetch")
+@_site_dir_option
+@click.argument("only", metavar="[SOURCE]...", nargs=-1)
+@click.option(
+    "--dry-run", is_flag=True, help="Fetch and list what would be written; write nothing."
+)
+@click.option("--retry-now", is_flag=True, help="Also try sources resting after failures.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) if any source fails or warns.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings, failures and errors.")
+def fetch_command(
+    site_dir: Path, only: tuple[str, ...], dry_run: bool, retry_now: bool, strict: bool, quiet: bool
+) -> None:
+    """Fetch the feeds of site.yaml's `sources:` (or only the SOURCE keys named) and write
+    each new item as content/<key>/YYYY/MM/YYYY-MM-DD-<slug>.md.
+
+    A source that fails is named with the reason and rests (30 min, doubling up to 48 h)
+    before it is tried again. Exit status: 0, or 1 if every source failed (with --strict:
+    if any failed or there was a warning).
+    """
+    sys.exit(_run_fetch(site_dir, FetchOptionsArgs(only, dry_run, retry_now, quiet, strict)))
+
+
+def _run_fetch(site_dir: Path, args: FetchOptionsArgs) -> int:
+    from digest.fetch import FetchOptions, fetch_sources
+
+    progress = _FetchProgress(args.quiet)
+    options = FetchOptions(only=args.only, dry_run=args.dry_run, retry_now=args.retry_now)
+    try:
+        result = fetch_sources(site_dir, options, progress=progress)
+    except KeyboardInterrupt:
+        progress.end()
+        click.echo("Fetch stopped; every file written is whole and kept.", err=True)
+        return 130
+    except ConfigError as e:
+        for problem in e.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo("Fetch aborted: fix site.yaml and run again.", err=True)
+        return 1
+    except DigestError as e:
+        click.echo(f"error: {e}", err=True)
+        return 1
+    progress.end()
+    if not result.reports and not args.quiet:
+        click.echo("No sources with a url: in site.yaml; nothing to fetch.")
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for report in result.reports:
+        if report.outcome == "failed":
+            click.echo(f"error: {report.key}: {report.url}: {report.reason}", err=True)
+        elif report.outcome == "skipped" and not args.quiet:
+            click.echo(f"{report.key}: {report.reason} (--retry-now to try now)", err=True)
+        if not args.quiet:
+            verb = "would write" if result.dry_run else "wrote"
+            for path in report.new:
+                click.echo(f"  {verb} {path}")
+            for path in report.changed:
+                click.echo(f"  {'would update' if result.dry_run else 'updated'} {path}")
+    if result.reports and not args.quiet:
+        click.echo(result.summary())
+    if result.all_failed:
+        return 1
+    if args.strict and (result.failed or result.warnings):
+        click.echo(
+            f"--strict: {len(result.failed)} failed sources and {len(result.warnings)} "
+            "warnings count as errors.",
+            err=True,
+        )
+        return 1
+    return 0
+
+
+class _FetchProgress:
+    """One live line on a terminal (`Fetching: 3/8 unian`); nothing otherwise or with -q."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.live = not quiet and sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, key: str, done: int, total: int) -> None:
+        if self.live:
+            click.echo(f"\r\x1b[KFetching: {done}/{total} {key}", nl=False, err=True)
+            self.shown = True
+
+    def end(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", nl=False, err=True)

@@ -36,6 +36,7 @@ class FeedItem:
     tags: tuple[tuple[str, str], ...]  # (key, name)
     author: str
     lang: str
+    updated: datetime | None = None  # when the article says it was last changed
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def article_item(article: Article, config: Config) -> FeedItem:
         tags=tuple((t.key, t.name) for t in article.topics),
         author=article.author,
         lang=article.lang or config.language,
+        updated=article.updated,
     )
 
 
@@ -110,7 +112,7 @@ def topic_feed(site: Site, key: str) -> Feed:
 
 
 def _updated(feed: Feed) -> datetime | None:
-    return max((i.published for i in feed.items), default=None)
+    return max((i.updated or i.published for i in feed.items), default=None)
 
 
 def _xml(root: ET.Element) -> bytes:
@@ -150,7 +152,7 @@ def atom(feed: Feed, config: Config) -> bytes:
         sub(entry, "id", item.id)
         sub(entry, "link", rel="alternate", type="text/html", href=item.url)
         sub(entry, "published", item.published.isoformat())
-        sub(entry, "updated", item.published.isoformat())
+        sub(entry, "updated", (item.updated or item.published).isoformat())
         if item.author:
             sub(sub(entry, "author"), "name", item.author)
         for key, name in item.tags:
@@ -210,6 +212,8 @@ def json_feed(feed: Feed, config: Config, path: str) -> bytes:
             "date_published": item.published.isoformat(),
             "language": item.lang,
         }
+        if item.updated:
+            data["date_modified"] = item.updated.isoformat()
         if item.summary:
             data["summary"] = item.summary
         if item.tags:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from digest.config import Config, TopicRule
 from digest.errors import Problem
 from digest.model import Article, Day, Section, Site, Topic, TopicGroup
+from digest.redirects import settle_redirects
 from digest.slugs import slugify
 from digest.sources import Entry
 
@@ -95,8 +96,17 @@ def group_site(
                 lang=entry.lang,
                 draft=entry.draft,
                 body_html=entry.body_html,
+                updated=entry.updated,
+                authors=entry.authors,
+                image=entry.image,
+                redirects=entry.redirects,
+                bundle=entry.bundle,
+                refs=tuple((path, "") for path in entry.refs),
             )
         )
+    articles, found = settle_redirects(articles)
+    problems += found
+    articles = _resolve_refs(articles)
     articles.reverse()  # newest first everywhere the reader sees lists
     order = {t.key: i for i, t in enumerate(index.declared.values())}
     site = Site(
@@ -109,12 +119,27 @@ def group_site(
     return site, problems
 
 
+def _resolve_refs(articles: list[Article]) -> list[Article]:
+    """Give the links an article makes to others (Hugo ref, Jekyll post_url) their URLs; an
+    article not published is linked to nowhere."""
+    if not any(a.refs for a in articles):
+        return articles
+    urls = {a.path: a.url for a in articles}
+    return [
+        replace(a, refs=tuple((path, urls.get(path, "")) for path, _ in a.refs)) if a.refs else a
+        for a in articles
+    ]
+
+
 def is_published(entry: Entry, selection: Selection) -> bool:
-    """Whether the site shows the entry: not a draft (unless drafts are asked for), and not
-    dated after the selection's moment (unless future ones are). Reads only the date,
-    has_time and draft, so the build can decide it from a cached stub (Entry.stub)."""
+    """Whether the site shows the entry: not a draft (unless drafts are asked for), not
+    expired, and not dated after the selection's moment (unless future ones are). Reads only
+    the date, has_time, draft and expires, so the build can decide it from a cached stub
+    (Entry.stub)."""
     if entry.draft and not selection.drafts:
         return False
+    if entry.expires is not None and entry.expires <= selection.now:
+        return False  # Hugo's expiryDate: gone after it
     if selection.future:
         return True
     if entry.has_time:

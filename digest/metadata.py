@@ -33,13 +33,38 @@ def news_article(article: Article, day: Day, config: Config) -> dict[str, object
         "isPartOf": {"@type": "CollectionPage", "url": config.absolute_url(day.url)},
         "publisher": {"@type": "Organization", "name": config.title, "url": config.base_url},
     }
+    if article.updated:
+        data["dateModified"] = article.updated.isoformat()
     if article.summary:
         data["description"] = article.summary
-    if article.author:
+    if article.authors:
+        people = [
+            {"@type": "Person", "name": a.name, **({"url": a.url} if a.url else {})}
+            for a in article.authors
+        ]
+        data["author"] = people[0] if len(people) == 1 else people
+    elif article.author:
         data["author"] = {"@type": "Person", "name": article.author}
+    image = image_url(article, config)
+    if image:
+        data["image"] = image
     if article.topics:
         data["keywords"] = [t.name for t in article.topics]
     return data
+
+
+def image_url(article: Article, config: Config) -> str | None:
+    """The article's image (front matter's images/image/cover) as a full URL: a path from
+    "/" is in the site, a relative one beside the article (in a page bundle) or at the
+    site's root."""
+    image = article.image
+    if not image:
+        return None
+    if image.startswith(("https://", "http://")):
+        return image
+    if image.startswith("/") or not article.bundle:
+        return config.absolute_url(image.lstrip("/"))
+    return config.absolute_url(article.url + image.removeprefix("./"))
 
 
 def day_collection(day: Day, config: Config, local: Localizer) -> dict[str, object]:

@@ -23,6 +23,21 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Author:
+    name: str
+    url: str = ""  # from `name <https://...>` or a mapping with url:
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """An old address of an article (a Hugo alias, a Jekyll redirect_from, an old permalink):
+    a small page at `path` sends readers on to the article."""
+
+    path: str  # a site path: "2019/01/old/" (a folder) or "old/page.html" (a file)
+    key: str  # the front-matter key it came from, for messages
+
+
+@dataclass(frozen=True)
 class Article:
     path: str  # source file, relative to the site folder
     format: str
@@ -39,6 +54,13 @@ class Article:
     lang: str
     draft: bool
     body_html: str
+    # From front matter other generators write; empty for most articles.
+    updated: dt.datetime | None = None
+    authors: tuple[Author, ...] = ()
+    image: str = ""  # as written: a full URL, a site path from "/", or beside the article
+    redirects: tuple[Redirect, ...] = ()
+    bundle: str = ""  # a page bundle's folder (relative to the site): its files are copied
+    refs: tuple[tuple[str, str], ...] = ()  # (source path, site URL) of articles it links to
 
     @functools.cached_property  # read by many pages; cached outside the fields (eq, hash)
     def url(self) -> str:

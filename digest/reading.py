@@ -167,7 +167,8 @@ def read_entries(
         if row.problems is not None:
             outcome.problems.extend(pickle.loads(row.problems))
         when = datetime.fromisoformat(row.date).astimezone(tz)
-        outcome.stubs.append(Entry.stub(shown, when, row.has_time, row.draft))
+        expires = datetime.fromisoformat(row.expires).astimezone(tz) if row.expires else None
+        outcome.stubs.append(Entry.stub(shown, when, row.has_time, row.draft, expires))
         outcome.keys[shown] = row.key or b""
         outcome.lean[shown] = fingerprint(row.lean, *row.matches)
         if row.links:
@@ -206,6 +207,7 @@ def _remember(
         links=links,
         matches=fresh.grouping[1],
         rules=_ANY_RULES if entry.tags else rules_fp,
+        expires=entry.expires.isoformat() if entry.expires else "",
     )
 
 

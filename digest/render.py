@@ -32,7 +32,7 @@ from digest.feeds import (
 )
 from digest.fingerprints import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
 from digest.i18n import Localizer
-from digest.metadata import day_collection, news_article, og_locale
+from digest.metadata import day_collection, image_url, news_article, og_locale
 from digest.model import (
     Article,
     Day,
@@ -43,6 +43,8 @@ from digest.model import (
     topic_url,
     year_url,
 )
+from digest.redirects import redirect_file, redirect_page
+from digest.shortcodes import link_body
 from digest.theme import Theme
 
 T = TypeVar("T")
@@ -377,6 +379,7 @@ class SiteRenderer:
             "og_type": "website",
             "og_locale": self.og_locale,
             "jsonld": None,
+            "og_image": None,
             "topic_feed": None,
             **context,
         }
@@ -419,9 +422,18 @@ class SiteRenderer:
             )
         yield self.not_found_page()
         yield from self.feed_files()
+        yield from self.redirect_files()
         # The sitemap lists the pages above, so it comes last.
         yield from self.sitemap_files()
         yield Output("robots.txt", robots_txt(self.config), "robots.txt")
+
+    def redirect_files(self) -> Iterator[Output]:
+        """A small page at each old address of an article (never in the sitemap or search)."""
+        moved_to = str(self.theme.words["moved_to"])
+        for article in self.site.articles:
+            for redirect in article.redirects:
+                data = redirect_page(redirect.path, article, self.config, moved_to)
+                yield Output(redirect_file(redirect.path), data, f"redirect to {article.path}")
 
     def sitemap_files(self) -> Iterator[Page]:
         """sitemap.xml (and its parts past SITEMAP_LIMIT URLs), made only when the pages'
@@ -453,8 +465,6 @@ class SiteRenderer:
     def _feed_site(self) -> Site:
         """The site with bodies in the articles feeds carry in full (the newest of the site
         and of each topic): the model itself keeps no bodies when they come from `bodies`."""
-        if self.bodies is None:
-            return self.site
         limit = self.config.feed_limit
         full: dict[int, Article] = {}
 
@@ -472,9 +482,9 @@ class SiteRenderer:
         )
 
     def _with_body(self, article: Article, key: bytes = b"") -> Article:
-        if self.bodies is None:
-            return article
-        return dataclasses.replace(article, body_html=self.bodies.load(article))
+        body = article.body_html if self.bodies is None else self.bodies.load(article)
+        body = link_body(body, article.url, dict(article.refs))  # `key` names the body
+        return dataclasses.replace(article, body_html=body)
 
     def day_exports(self, day: Day, group: str = "") -> Iterator[Page]:
         """The day's digest as Markdown and JSON, for newsletters."""
@@ -548,14 +558,13 @@ class SiteRenderer:
 
     def _article_context(self, article: Article, day: Day) -> dict[str, Any]:
         # The body is named by its key in the fingerprint and loaded only to render.
-        full: object = article
-        if self.bodies is not None:
-            full = lazy(self._with_body, article, self.bodies.key(article))
+        key = self.bodies.key(article) if self.bodies is not None else b""
         return {
             "description": article.summary or article.title,
             "og_type": "article",
+            "og_image": image_url(article, self.config),
             "jsonld": lazy(news_article, article, day, self.config),
-            "article": full,
+            "article": lazy(self._with_body, article, key),
             "day": day,
             "title": article.title,
             "lang": article.lang or self.config.language,

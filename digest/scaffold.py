@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from digest import __version__
@@ -52,8 +53,10 @@ def new_site(
     base_url: str | None = None,
     schedule: str = DEFAULT_SCHEDULE,
     today: date | None = None,
+    feeds: tuple[str, ...] = (),
 ) -> NewSite:
-    """Write a ready site into folder (new, or existing without any of the files we write)."""
+    """Write a ready site into folder (new, or existing without any of the files we write).
+    With feeds, site.yaml has a source per feed and content/ starts empty, for digest fetch."""
     if "\n" in title or not title.strip():
         raise ScaffoldError("--title: expected one line of text")
     today = today or datetime.now(ZoneInfo(_SCAFFOLD_TIMEZONE)).date()
@@ -70,6 +73,7 @@ def new_site(
                 "timezone": _SCAFFOLD_TIMEZONE,
                 "per_page": "10",
                 "topics": _SCAFFOLD_TOPICS,
+                **({"sources": _sources_block(feeds)} if feeds else {}),
             }
         ),
         "SCHEDULE": _schedule_block(schedule),
@@ -85,10 +89,15 @@ def new_site(
         ".gitignore": "gitignore",
         "requirements.txt": "requirements.txt",
         ".github/workflows/pages.yml": "pages.yml",
-        f"content/{today:%Y/%m}/{today}-envoys-agree-on-a-timetable.md": "summit.md",
-        f"content/{yesterday:%Y/%m}/{yesterday}-city-budget.txt": "budget.txt",
-        f"content/{yesterday:%Y/%m}/{yesterday}-satellite-images.md": "startup.md",
     }
+    if feeds:  # git keeps no empty folder, and digest needs content/ to be there
+        plan["content/.gitkeep"] = ""
+    else:
+        plan |= {
+            f"content/{today:%Y/%m}/{today}-envoys-agree-on-a-timetable.md": "summit.md",
+            f"content/{yesterday:%Y/%m}/{yesterday}-city-budget.txt": "budget.txt",
+            f"content/{yesterday:%Y/%m}/{yesterday}-satellite-images.md": "startup.md",
+        }
     existing = [rel for rel in plan if (folder / rel).exists()]
     if existing:
         raise ScaffoldError(
@@ -96,7 +105,11 @@ def new_site(
             "or move those files away"
         )
     for rel, template in plan.items():
-        text = _fill((TEMPLATES / template).read_text(encoding="utf-8"), values, template)
+        text = (
+            _fill((TEMPLATES / template).read_text(encoding="utf-8"), values, template)
+            if template
+            else ""
+        )
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -173,6 +186,41 @@ def _schedule_block(schedule: str) -> str:
         "  schedule:\n"
         f'    - cron: "{" ".join(fields)}"'
     )
+
+
+_FEED_HOST_PREFIXES = ("www", "rss", "feeds", "feed", "m")
+
+
+def _sources_block(feeds: tuple[str, ...]) -> str:
+    """site.yaml's `sources:` value: one source per feed, keyed by its site's name."""
+    lines = [""]
+    keys: set[str] = set()
+    for url in feeds:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ScaffoldError(f"--feeds: expected an http(s) URL, got `{url}`")
+        labels = parts.hostname.lower().split(".")
+        while len(labels) > 2 and labels[0] in _FEED_HOST_PREFIXES:
+            labels = labels[1:]
+        if all(label.isdigit() for label in labels):  # an address, not a name
+            labels = [".".join(labels)]
+        key = slugify(labels[0])
+        if not key[0].isalpha() or key in ("true", "false", "yes", "no", "on", "off", "null"):
+            key = f"feed-{key}"  # YAML would read the bare key as a number or a boolean
+        n, base = 1, key
+        while key in keys:
+            n += 1
+            key = f"{base}-{n}"
+        keys.add(key)
+        lines += [
+            f"  {key}:".ljust(30) + "# the folder under content/",
+            f"    name: {_yaml_str('.'.join(labels))}".ljust(30) + "# as readers know the outlet",
+            f"    url: {_yaml_str(url)}",
+            "    # language: uk            # else the feed's, else the site's",
+            "    # full_text: true         # fetch each item's page and extract the article",
+            "    # topics: [world]         # added to every item's tags",
+        ]
+    return "\n".join(lines)
 
 
 def _requirement() -> tuple[str, bool]:

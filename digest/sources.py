@@ -18,12 +18,25 @@ from typing import Any
 import markdown
 import nh3
 
+from digest.bundles import BUNDLE_INDEXES, bundle_folder
 from digest.config import Config
 from digest.dates import parse_date, parse_date_leniently
 from digest.errors import Problem, SourceError, display_path
+from digest.frontmatter import split_front_matter
+from digest.imported import (
+    DATE_KEYS,
+    EXPIRY_KEYS,
+    SUMMARY_KEYS,
+    UPDATED_KEYS,
+    first_key,
+    read_authors,
+    read_image,
+    read_redirects,
+)
+from digest.model import Author, Redirect
+from digest.shortcodes import Where, expand
 from digest.slugs import slugify
 from digest.workers import parallel_map
-from digest.yamlload import YamlProblem, load_yaml
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 PLAIN_SUFFIXES = (".txt",)
@@ -37,10 +50,6 @@ _TRAILING_QUOTES = "\"'»”’)]"
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _FIRST_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
-FRONT_MATTER_KEYS = {
-    "title", "date", "tags", "tag", "category", "categories", "summary", "description",
-    "excerpt", "author", "source", "lang", "slug", "draft", "published",
-}  # fmt: skip
 
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "title", "lang", "dir"},
@@ -73,9 +82,19 @@ class Entry:
     draft: bool
     body_html: str
     text: str  # plain words for keyword rules: title, summary, body
+    # Keys other generators write (see digest/imported.py); empty for most articles.
+    updated: datetime | None = None
+    expires: datetime | None = None
+    authors: tuple[Author, ...] = ()
+    image: str = ""
+    redirects: tuple[Redirect, ...] = ()
+    bundle: str = ""  # the folder of a page bundle (index.md with its files), else ""
+    refs: tuple[str, ...] = ()  # the articles its body links to, by path
 
     @classmethod
-    def stub(cls, path: str, when: datetime, has_time: bool, draft: bool) -> Entry:
+    def stub(
+        cls, path: str, when: datetime, has_time: bool, draft: bool, expires: datetime | None
+    ) -> Entry:
         """An entry carrying only what deciding whether it is published reads (see
         group.is_published), so a build need not load whole entries to know whether its
         cached model still holds."""
@@ -94,6 +113,7 @@ class Entry:
             draft=draft,
             body_html="",
             text="",
+            expires=expires,
         )
 
 
@@ -106,6 +126,7 @@ def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
     root = content_dir.resolve()
     found: list[Path] = []
     problems: list[Problem] = []
+    sections: list[Path] = []
     folders = [content_dir]
     while folders:  # depth first, in name order, as os.walk would go
         folder = folders.pop()
@@ -116,8 +137,17 @@ def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
             continue  # as os.walk does: a folder that vanished or cannot be read
         subfolders: list[Path] = []
         outside: list[Problem] = []  # folders' first, then files', as before
+        index = _bundle_index(items) if folder != content_dir else ""
+        if index:
+            # A page bundle: its index.md is the article, the rest its files (bundles.py).
+            found.append(folder / index)
+            problems += _inside_bundle(folder, index, content_dir)
+            continue
         for item in items:  # the entries' types come free with the listing
             if item.name.startswith("."):
+                continue
+            if item.name.lower().startswith("_index.") and _is_article(item.name):
+                sections.append(folder / item.name)  # a Hugo section's list page
                 continue
             path = folder / item.name
             if item.is_symlink():
@@ -138,7 +168,47 @@ def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
                 found.append(path)
         problems += outside
         folders += reversed(subfolders)
+    if sections:
+        more = f" (and {len(sections) - 1} more)" if len(sections) > 1 else ""
+        problems.append(
+            Problem(
+                display_path(sections[0], content_dir.parent.resolve()),
+                None,
+                f"a section's list page (Hugo's _index.md), not an article; skipped{more}",
+                "its text is not shown: put what matters in site.yaml (description, topics)",
+            )
+        )
     return sorted(found), problems
+
+
+def _inside_bundle(folder: Path, index: str, content_dir: Path) -> list[Problem]:
+    """Articles in a page bundle beside its index.md are the page's files (as in Hugo): say
+    so, since they will not be published."""
+    site = content_dir.parent.resolve()
+    problems = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            path = Path(root, name)
+            if _is_article(name) and not name.startswith(".") and path != folder / index:
+                problems.append(
+                    Problem(
+                        display_path(path, site),
+                        None,
+                        f"inside the page bundle {display_path(folder, site)}/ (beside its "
+                        f"{index}), so not an article; skipped",
+                        "move it out of the bundle's folder to publish it",
+                    )
+                )
+    return problems
+
+
+def _bundle_index(items: list[os.DirEntry[str]]) -> str:
+    """The name of a page bundle's index.md among a folder's entries, else ""."""
+    for item in items:
+        if item.name.lower() in BUNDLE_INDEXES and item.is_file():
+            return item.name
+    return ""
 
 
 def _is_article(name: str) -> bool:
@@ -209,6 +279,27 @@ class ArticleReader:
             return self._read_plain(text, shown, path)
         return self._read_markdown(text, shown, path)
 
+    def not_carried(self, path: Path) -> list[Problem]:
+        """What reading path leaves out of what another generator would have made of it
+        (as the build warns), found without rendering its Markdown: for `digest check`."""
+        shown = display_path(path, self.config.site_dir)
+        try:
+            text = _decode(path.read_bytes(), shown, self.config.encoding_fallback)
+        except (OSError, SourceError):
+            return []  # not about another generator: the build names it
+        first = text.lstrip("\n").split("\n", 1)[0]
+        if path.suffix.lower() in PLAIN_SUFFIXES or _WIRE_FIRST_LINE.match(first):
+            return []
+        try:
+            front = split_front_matter(text, shown)
+        except SourceError as e:
+            return [e.problem]
+        where = Where(shown, path, self.config.site_dir, self.config.content_dir, front.body_line)
+        problems = expand(front.body, where).problems
+        bundle = bool(bundle_folder(path, self.config))
+        section = _section(path, self.config.content_dir, bundle)
+        return problems + read_redirects(front.meta, shown, front.line_of, section)[1]
+
     def _read_plain(self, text: str, shown: str, path: Path) -> tuple[Entry, list[Problem]]:
         lines = text.split("\n")
         index = next(i for i, line in enumerate(lines) if line.strip())
@@ -260,11 +351,9 @@ class ArticleReader:
         return entry, problems
 
     def _read_markdown(self, text: str, shown: str, path: Path) -> tuple[Entry, list[Problem]]:
-        meta, lines, body, body_line = _split_front_matter(text, shown)
+        front = split_front_matter(text, shown)
+        meta, line_of, body = front.meta, front.line_of, front.body
         problems: list[Problem] = []
-
-        def line_of(key: str) -> int:
-            return lines.get((key,), 1)
 
         def field(key: str) -> str:
             value = meta.get(key)
@@ -295,31 +384,19 @@ class ArticleReader:
                     )
                 )
             else:
-                title = path.stem
+                title = path.stem if path.stem != "index" else path.parent.name
                 problems.append(
                     Problem(
                         shown, 1, "no title; using the file name", "add title: to the front matter"
                     )
                 )
-        if "date" in meta and meta["date"] is not None:
-            try:
-                moment, has_time, ignored = parse_date_leniently(meta["date"], self.tz)
-            except ValueError as e:
-                raise SourceError(
-                    Problem(shown, line_of("date"), f"date: {e}", "fix the date")
-                ) from None
-            if ignored:
-                problems.append(
-                    Problem(
-                        shown,
-                        line_of("date"),
-                        f'date: ignored "{ignored}" in "{meta["date"]}"; '
-                        f"read it as {moment.isoformat()}",
-                        "fix the date",
-                    )
-                )
+        date_key = first_key(meta, DATE_KEYS)
+        if date_key is not None:
+            moment, has_time = self._date(meta, date_key, shown, line_of, problems)
         else:
             named = _FILENAME_DATE.match(path.name)
+            if named is None and path.stem == "index":  # a bundle: 2019-01-02-post/index.md
+                named = _FILENAME_DATE.match(path.parent.name + "-")
             if not named:
                 raise SourceError(
                     Problem(
@@ -335,18 +412,38 @@ class ArticleReader:
                 raise SourceError(
                     Problem(shown, None, f"file name date: {e}", "rename the file")
                 ) from None
+        updated_key = first_key(meta, UPDATED_KEYS)
+        updated = None
+        if updated_key is not None:
+            updated = self._date(meta, updated_key, shown, line_of, problems)[0]
+            if updated <= moment:
+                updated = None  # "updated" before it was published says nothing new
+        expiry_key = first_key(meta, EXPIRY_KEYS)
+        expires = self._date(meta, expiry_key, shown, line_of, problems)[0] if expiry_key else None
+        taxonomies = meta.get("taxonomies")  # Zola: [taxonomies] tags = [...]
+        if isinstance(taxonomies, dict):
+            meta = {**{str(k).lower(): v for k, v in taxonomies.items()}, **meta}
         tags = _tags(meta, shown, line_of)
-        draft = meta.get("draft") is True or meta.get("published") is False
+        draft = (
+            meta.get("draft") is True
+            or meta.get("published") is False
+            or str(meta.get("status", "")).lower() in ("draft", "hidden")  # Pelican
+            or "_drafts" in path.parts  # Jekyll's drafts folder
+        )
+        bundle = bundle_folder(path, self.config)
+        where = Where(shown, path, self.config.site_dir, self.config.content_dir, front.body_line)
+        expansion = expand(body, where)
+        problems += expansion.problems
         self.md.reset()
         try:
             with time_limit(self.config.render_timeout):
-                body_html = self.md.convert(body)
+                body_html = self.md.convert(expansion.text)
         except RenderTimeout:
             self.md = self._new_markdown()  # interrupted mid-way: start from a clean converter
             raise SourceError(
                 Problem(
                     shown,
-                    body_line,
+                    front.body_line,
                     f"Markdown took longer than {self.config.render_timeout:g} s; "
                     "gave up on this article",
                     "look for thousands of unmatched [ or very deep nesting, "
@@ -355,13 +452,19 @@ class ArticleReader:
             ) from None
         except Exception as e:  # Python-Markdown and extensions can raise anything
             raise SourceError(
-                Problem(shown, body_line, f"Markdown could not be rendered: {e}")
+                Problem(shown, front.body_line, f"Markdown could not be rendered: {e}")
             ) from e
         if not self.config.raw_html:
             body_html = sanitize(body_html)
-        summary = field("summary") or field("description") or field("excerpt")
+        summary_key = first_key(meta, SUMMARY_KEYS)
+        summary = field(summary_key) if summary_key else ""
         if not summary:
             summary = _summary_from_html(body_html)
+        authors, found = read_authors(meta, shown, line_of)
+        problems += found
+        section = _section(path, self.config.content_dir, bool(bundle))
+        redirects, found = read_redirects(meta, shown, line_of, section)
+        problems += found
         entry = Entry(
             path=shown,
             format="markdown",
@@ -370,15 +473,55 @@ class ArticleReader:
             has_time=has_time,
             tags=tags,
             summary=summary,
-            author=field("author"),
+            author=", ".join(a.name for a in authors),
             source=field("source"),
             lang=field("lang"),
             slug=field("slug"),
             draft=draft,
             body_html=body_html,
             text="\n".join((title, summary, body)),
+            updated=updated,
+            expires=expires,
+            authors=authors,
+            image=read_image(meta),
+            redirects=redirects,
+            bundle=bundle,
+            refs=expansion.refs,
         )
         return entry, problems
+
+    def _date(
+        self,
+        meta: dict[str, Any],
+        key: str,
+        shown: str,
+        line_of: Callable[[str], int],
+        problems: list[Problem],
+    ) -> tuple[datetime, bool]:
+        """A date in front matter, read as Jekyll would; what had to be ignored is a warning."""
+        try:
+            moment, has_time, ignored = parse_date_leniently(meta[key], self.tz)
+        except ValueError as e:
+            raise SourceError(Problem(shown, line_of(key), f"{key}: {e}", "fix the date")) from None
+        if ignored:
+            problems.append(
+                Problem(
+                    shown,
+                    line_of(key),
+                    f'{key}: ignored "{ignored}" in "{meta[key]}"; read it as {moment.isoformat()}',
+                    "fix the date",
+                )
+            )
+        return moment, has_time
+
+
+def _section(path: Path, content_dir: Path, bundle: bool) -> str:
+    """The folder under content/ that a relative Hugo alias is beside."""
+    folder = path.parent.parent if bundle else path.parent
+    try:
+        return folder.relative_to(content_dir).as_posix().strip(".")
+    except ValueError:
+        return ""
 
 
 class RenderTimeout(Exception):
@@ -444,43 +587,6 @@ def _decode(data: bytes, shown: str, fallback: str = "") -> str:
             Problem(shown, None, "contains NUL bytes: not a text file", "remove or re-save it")
         )
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _split_front_matter(
-    text: str, shown: str
-) -> tuple[dict[str, Any], dict[tuple[str, ...], int], str, int]:
-    """Return (metadata, key lines in the file, body, line the body starts on)."""
-    if not text.startswith("---\n") and text.rstrip("\n") != "---":
-        return {}, {}, text, 1
-    end = re.search(r"^(?:---|\.\.\.)[ \t]*$", text[4:], re.M)
-    if end is None:
-        raise SourceError(
-            Problem(shown, 1, "front matter is not closed", "add a line with --- after it")
-        )
-    block = text[4 : 4 + end.start()]
-    body = text[4 + end.end() :].lstrip("\n")
-    body_line = text[: len(text) - len(body)].count("\n") + 1
-    try:
-        meta, lines = load_yaml(block, with_lines=True)
-    except YamlProblem as e:
-        line = e.line + 1 if e.line is not None else 1
-        raise SourceError(
-            Problem(shown, line, f"front matter: {e.message}", "fix the YAML between the --- lines")
-        ) from None
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise SourceError(
-            Problem(
-                shown, 2, "front matter: expected `key: value` lines", "write title: ..., date: ..."
-            )
-        )
-    return (
-        {str(k): v for k, v in meta.items()},
-        {k: v + 1 for k, v in lines.items()},
-        body,
-        body_line,
-    )
 
 
 def _kind(value: object) -> str:

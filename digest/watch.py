@@ -23,6 +23,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from digest.build import BuildOptions, BuildResult, BuildSession, build
+from digest.bundles import in_bundle
 from digest.config import CONFIG_NAME, Config, load_config
 from digest.errors import ConfigError, DigestError, Problem, display_path
 from digest.report import echo_problems, problem_lines
@@ -108,7 +109,9 @@ class SiteLayout:
                 return None  # the build skips hidden folders too
             if is_dir or path.suffix.lower() in ARTICLE_SUFFIXES:
                 return Change(path, ChangeKind.CONTENT)
-            return None  # images, notes: the build does not read them
+            if in_bundle(path, self.content_dir):  # a page bundle's image, copied by the build
+                return Change(path, ChangeKind.CONTENT)
+            return None  # images, notes elsewhere: the build does not read them
         if path == self.themes_dir or path.is_relative_to(self.themes_dir):
             inside = path.relative_to(self.themes_dir).parts
             if len(inside) >= 2 and inside[1] == "static":

@@ -72,7 +72,8 @@ def test_workflow_is_yaml_made_of_the_official_pages_actions(tmp_path: Path) -> 
     assert on["push"] == {"branches": ["main"]}
     assert "workflow_dispatch" in on
     assert on["schedule"] == [{"cron": "0 * * * *"}]  # hourly by default
-    assert data["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    # contents: write, to commit the articles `digest fetch` brings in
+    assert data["permissions"] == {"contents": "write", "pages": "write", "id-token": "write"}
     steps = [s for job in data["jobs"].values() for s in job["steps"]]
     uses = [s["uses"].split("@")[0] for s in steps if "uses" in s]
     assert uses == list(OFFICIAL)
@@ -81,8 +82,14 @@ def test_workflow_is_yaml_made_of_the_official_pages_actions(tmp_path: Path) -> 
     assert by_action["actions/cache"]["with"]["path"] == ".digest-cache"
     assert by_action["actions/cache"]["with"]["restore-keys"] == "digest-cache-"
     assert by_action["actions/upload-pages-artifact"]["with"]["path"] == "_site"
-    runs = [s["run"] for s in steps if "run" in s]
-    assert runs == ["python -m pip install -r requirements.txt", "digest build", "digest check"]
+    runs = [s["run"].split("\n")[0] for s in steps if "run" in s]
+    assert runs == [
+        "python -m pip install -r requirements.txt",
+        "digest fetch",
+        "git add content",
+        "digest build",
+        "digest check",
+    ]
     assert data["jobs"]["deploy"]["needs"] == "build"
     assert data["jobs"]["deploy"]["environment"]["name"] == "github-pages"
 

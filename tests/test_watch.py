@@ -71,6 +71,10 @@ def test_changes_are_classified_by_what_the_build_reads(tmp_path: Path) -> None:
     assert kind("content/2026/a.TXT") is ChangeKind.CONTENT
     assert kind("content/2026", is_dir=True) is ChangeKind.CONTENT  # a folder deleted or moved
     assert kind("content/photo.jpg") is None  # the build does not read it
+    (tmp_path / "content/news/bundle/img").mkdir(parents=True)
+    (tmp_path / "content/news/bundle/index.md").write_text("---\n---\n", encoding="utf-8")
+    assert kind("content/news/bundle/img/photo.jpg") is ChangeKind.CONTENT  # a bundle's file
+    assert kind("content/news/photo.jpg") is None
     assert kind("content/.drafts/a.md") is None  # nor hidden folders
     assert kind("content/.a.md.swp") is None
     assert kind("themes/mine/templates/day.html") is ChangeKind.TEMPLATE
