@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
 import os
 import re
-import signal
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +33,7 @@ from digest.imported import (
 from digest.model import Author, Redirect
 from digest.shortcodes import Where, expand
 from digest.slugs import slugify
+from digest.timelimit import RenderTimeout, time_limit
 from digest.workers import parallel_map
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -522,36 +520,6 @@ def _section(path: Path, content_dir: Path, bundle: bool) -> str:
         return folder.relative_to(content_dir).as_posix().strip(".")
     except ValueError:
         return ""
-
-
-class RenderTimeout(Exception):
-    """Raised inside a Markdown conversion that ran past render_timeout."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after `seconds` with RenderTimeout.
-
-    Python-Markdown is pure Python, so a timer signal can stop it between bytecodes. Signals
-    reach only the main thread: elsewhere (a preview server's build thread) the size cap is
-    the only bound.
-    """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "setitimer"
-    ):
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise RenderTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _heading_id(value: str, separator: str) -> str:
