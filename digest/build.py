@@ -215,8 +215,7 @@ class _Run:
         writer = SiteWriter(
             self.config.output_dir, staging_folder(self.config.output_dir, cache.folder)
         )
-        if cached is not None and self.nothing_to_do(last, keyed, writer):
-            assert last is not None
+        if cached is not None and last is not None and self.nothing_to_do(last, keyed, writer):
             return self.as_before(cached, last, keyed)
         site = self.group(cache, read, keyed, cached)
         renderer = SiteRenderer(
@@ -252,10 +251,10 @@ class _Run:
         read.lean.clear()
         return _Keyed(model, build_key, links)
 
-    def nothing_to_do(self, last: Generation | None, keyed: _Keyed, writer: SiteWriter) -> bool:
+    def nothing_to_do(self, last: Generation, keyed: _Keyed, writer: SiteWriter) -> bool:
         """Whether the output folder holds exactly what a build from these inputs writes."""
         stale = self.session.search_stale and self.config.search
-        return last is not None and not stale and _unchanged(last, keyed.build_key, writer)
+        return not stale and _unchanged(last, keyed.build_key, writer)
 
     def as_before(
         self, cached: tuple[ModelLoader, list[Problem]], last: Generation, keyed: _Keyed

@@ -22,7 +22,7 @@ from digest.fingerprints import code_fingerprint
 from digest.model import Article, Site
 
 CACHE_DIR = ".digest-cache"
-_SCHEMA = "digest-cache 1"  # bump when the tables change shape
+_SCHEMA = "digest-cache 2"  # bump when the tables change shape
 _TABLES = (
     "blobs (name TEXT PRIMARY KEY, value BLOB)",
     "entries (key BLOB PRIMARY KEY, entry BLOB)",
@@ -203,16 +203,21 @@ class BuildCache:
 
     # --- articles read -----------------------------------------------------------------
 
-    def index(self) -> dict[str, IndexRow]:
-        """Every article file known, by its shown path."""
+    def index(self, parse_fp: bytes) -> dict[str, IndexRow]:
+        """Every article file known, by its shown path, if it was read with the settings and
+        code parse_fp names; else none (a file's unchanged stat then says nothing)."""
         stored = self.db.execute("SELECT value FROM blobs WHERE name = 'index'").fetchone()
         if stored is None:
             return {}
-        return {path: IndexRow._make(row) for path, row in marshal.loads(stored[0]).items()}
+        made_with, rows = marshal.loads(stored[0])
+        if made_with != parse_fp:
+            return {}
+        return {path: IndexRow._make(row) for path, row in rows.items()}
 
-    def save_index(self, index: dict[str, IndexRow]) -> None:
+    def save_index(self, parse_fp: bytes, index: dict[str, IndexRow]) -> None:
         plain = {path: tuple(row) for path, row in index.items()}
-        self.db.execute("INSERT OR REPLACE INTO blobs VALUES ('index', ?)", (marshal.dumps(plain),))
+        data = marshal.dumps((parse_fp, plain))
+        self.db.execute("INSERT OR REPLACE INTO blobs VALUES ('index', ?)", (data,))
 
     def put_entry(self, key: bytes, entry: bytes, body: bytes) -> None:
         """A file's pickled lean entry and compressed body, under its content key."""

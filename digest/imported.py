@@ -1,4 +1,5 @@
-"""What the front-matter keys of Hugo, Jekyll, Pelican, Eleventy and Zola mean for an article."""
+"""What front-matter keys mean for an article: those Hugo, Jekyll, Pelican, Eleventy and Zola
+write, and the editor's ranking (`pinned:`, `priority:`)."""
 
 from __future__ import annotations
 
@@ -169,3 +170,30 @@ def site_path(url: str) -> str | None:
     if "." in last and last.rsplit(".", 1)[1].lower() in ("html", "htm"):
         return "/".join(segments)
     return "/".join(segments) + "/"
+
+
+def read_ranking(
+    meta: dict[str, Any], shown: str, line_of: LineOf, problems: list[Problem]
+) -> tuple[bool, int]:
+    """`pinned:` and `priority:`, the editor's say over a story's rank; a wrong value is a
+    warning and ranks as if it were not there."""
+    pinned = meta.get("pinned", False)
+    if not isinstance(pinned, bool):
+        problems.append(
+            Problem(shown, line_of("pinned"), f"pinned: expected true or false, got {pinned!r}")
+        )
+        pinned = False
+    priority = meta.get("priority", 0)
+    if priority is None:
+        priority = 0
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        problems.append(
+            Problem(
+                shown,
+                line_of("priority"),
+                f"priority: expected a whole number, got {priority!r}",
+                "write priority: 1 (higher ranks first)",
+            )
+        )
+        priority = 0
+    return pinned, priority

@@ -95,7 +95,7 @@ def read_entries(
     them (entries()); problems come back in path order."""
     parse_fp = parse_fingerprint(config)
     rules, rules_fp = TopicIndex(config.topics), rules_fingerprint(config)
-    index = cache.index()
+    index = cache.index(parse_fp)
     now_ns = time.time_ns()
     shown_of = {p: display_path(p, config.site_dir) for p in paths}
     known: dict[Path, IndexRow] = {}
@@ -173,11 +173,12 @@ def read_entries(
         outcome.lean[shown] = fingerprint(row.lean, *row.matches)
         if row.links:
             outcome.links[shown] = row.links
-        looked = stats.get(path)
-        if looked is not None:
-            new_index[shown] = row.restamped(looked, row.seen_ns if path in trusted else now_ns)
+        if path in trusted:
+            new_index[shown] = row  # its stat is as recorded: the very same row
+        elif (looked := stats.get(path)) is not None:
+            new_index[shown] = row.restamped(looked, now_ns)
     if new_index != index:
-        cache.save_index(new_index)
+        cache.save_index(parse_fp, new_index)
     outcome.parsed = len(parsed)
     return outcome
 

@@ -173,7 +173,8 @@ class Year:
         return sum(m.story_count for m in self.months)
 
 
-def pages(items: Sequence[T], per_page: int) -> list[Sequence[T]]:
+def paginate(items: Sequence[T], per_page: int) -> list[Sequence[T]]:
+    """items in runs of per_page, one a page (one empty page when there are none)."""
     return [items[i : i + per_page] for i in range(0, len(items), per_page)] or [items]
 
 
@@ -403,7 +404,7 @@ class SiteRenderer:
     def all_pages(self) -> Iterator[Output | Page]:
         # Days go in home-page order, so each digest is rendered once and used twice
         # while only one home page's worth of them is held.
-        chunks = pages(self.site.days, self.config.per_page)
+        chunks = paginate(self.site.days, self.config.per_page)
         for n, chunk in enumerate(chunks, start=1):
             together = f"home page {n}"
             for day in chunk:
@@ -572,7 +573,7 @@ class SiteRenderer:
         }
 
     def topic_pages(self, group: TopicGroup) -> Iterator[Page]:
-        chunks = pages(group.articles, self.config.per_page)
+        chunks = paginate(group.articles, self.config.per_page)
         base = group.topic.url
         for n, chunk in enumerate(chunks, start=1):
             url = base if n == 1 else f"{base}page/{n}/"

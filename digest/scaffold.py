@@ -34,6 +34,8 @@ ACTIONS = {
 }
 _MARKER = re.compile(r"@[A-Z_]+@")
 _CRON_FIELD = re.compile(r"^[0-9*/,\-A-Za-z]+$")
+# The name digest is installed by (`digest` on PyPI is another project).
+DISTRIBUTION = "digest-news"
 _SCAFFOLD_TIMEZONE = "UTC"  # the timezone the scaffolded site.yaml sets
 
 
@@ -224,23 +226,22 @@ def _sources_block(feeds: tuple[str, ...]) -> str:
 def _requirement() -> tuple[str, bool]:
     """How GitHub Actions can install this digest: its source when pip recorded one (PEP 610)."""
     try:
-        recorded = metadata.distribution("digest").read_text("direct_url.json")
+        recorded = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
     except metadata.PackageNotFoundError:
         recorded = None
     if recorded:
         origin = json.loads(recorded)
         vcs = origin.get("vcs_info") or {}
         if vcs.get("vcs") == "git" and not origin["url"].startswith("file:"):
-            return f"digest @ git+{origin['url']}@{vcs.get('commit_id', 'main')}", True
+            return f"{DISTRIBUTION} @ git+{origin['url']}@{vcs.get('commit_id', 'main')}", True
         if "archive_info" in origin and origin["url"].startswith("https:"):
-            return f"digest @ {origin['url']}", True
+            return f"{DISTRIBUTION} @ {origin['url']}", True
         if "dir_info" not in origin:
-            return f"digest=={__version__}", True
+            return f"{DISTRIBUTION}=={__version__}", True
     # Installed from a local folder: there is no address GitHub could install from.
-    # (`digest` on PyPI is another project, so a bare name would install the wrong thing.)
     return (
         "# Say where digest comes from, e.g. its repository pinned to a release:\n"
-        f"digest @ git+https://github.com/OWNER/digest@v{__version__}",
+        f"{DISTRIBUTION} @ git+https://github.com/OWNER/digest@v{__version__}",
         False,
     )
 

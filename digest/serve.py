@@ -253,104 +253,14 @@ def inject(html: bytes, snippet: bytes) -> bytes:
     return html + snippet if at < 0 else html[:at] + snippet + html[at:]
 
 
-LIVE_JS = r"""// digest serve: reload when the site is rebuilt, show build problems over the page.
-(() => {
-  "use strict";
-  const data = document.getElementById("digest-live");
-  if (!data || !("EventSource" in window)) return;
-  const page = JSON.parse(data.textContent);
-  const CSS = `
-    :host { all: initial; }
-    .panel { position: fixed; left: 0; right: 0; bottom: 0; z-index: 2147483647;
-      max-height: 60vh; overflow: auto; box-sizing: border-box; padding: 14px 18px;
-      font: 15px/1.45 system-ui, sans-serif; color: #fff; background: #7a1414;
-      box-shadow: 0 -4px 18px rgba(0,0,0,.35); }
-    .panel.warning { background: #6b4a00; }
-    .panel.lost { background: #333; }
-    header { display: flex; justify-content: space-between; gap: 1em; }
-    .title { font-weight: 700; }
-    button { all: unset; cursor: pointer; font-size: 22px; line-height: 1; padding: 0 6px; }
-    .problem { margin-top: 10px; }
-    .where { font: 600 14px/1.4 ui-monospace, monospace; }
-    .hint { opacity: .85; }`;
-  let box = null;
-  let lostTimer = 0;
-  const dismissedKey = "digest-overlay-dismissed";
-
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-  function clear() {
-    if (box) { box.remove(); box = null; }
-  }
-  function draw(tone, title, problems, key) {
-    if (!box) {
-      box = el("digest-overlay");
-      box.id = "digest-overlay";
-      box.attachShadow({ mode: "open" });
-      document.documentElement.appendChild(box);
-    }
-    const root = box.shadowRoot;
-    root.replaceChildren(el("style", "", CSS));
-    const panel = el("section", "panel " + tone);
-    panel.setAttribute("role", "alert");
-    const head = el("header");
-    head.append(el("span", "title", title));
-    const close = el("button", "close", "\u00d7");
-    close.setAttribute("aria-label", "Close");
-    close.addEventListener("click", () => {
-      if (key) sessionStorage.setItem(dismissedKey, key);
-      clear();
-    });
-    head.append(close);
-    panel.append(head);
-    for (const p of problems) {
-      const item = el("div", "problem");
-      const where = p.line ? p.path + ":" + p.line : p.path;
-      if (where) item.append(el("div", "where", where));
-      item.append(el("div", "message", p.message));
-      if (p.hint) item.append(el("div", "hint", p.hint));
-      panel.append(item);
-    }
-    root.append(panel);
-  }
-  function show(state) {
-    const problems = state.problems;
-    const key = JSON.stringify(problems);
-    if (!problems.length || sessionStorage.getItem(dismissedKey) === key) { clear(); return; }
-    const n = problems.length;
-    const title = state.failed
-      ? "Build failed \u2014 this is the last good build. Fix it and save."
-      : (n === 1 ? "1 problem" : n + " problems") +
-        " \u2014 left out of the site until fixed. Save a fix and this page updates.";
-    draw(state.failed ? "error" : "warning", title, problems, key);
-  }
-  function connect() {
-    const events = new EventSource("__PREFIX__events");
-    events.addEventListener("state", (e) => {
-      clearTimeout(lostTimer);
-      lostTimer = 0;
-      const state = JSON.parse(e.data);
-      if (state.site !== page.site) {
-        events.close();
-        location.reload();
-        return;
-      }
-      show(state);
-    });
-    events.addEventListener("error", () => {
-      if (lostTimer) return;
-      lostTimer = setTimeout(() => draw("lost",
-        "Lost the connection to digest serve \u2014 this page may be out of date.", [], ""), 2000);
-    });
-  }
-  show(page);
-  connect();
-})();
-""".replace("__PREFIX__", LIVE_PREFIX)
+# The live-reload script with its overlay's style, files in the package (digest/live/).
+_LIVE = Path(__file__).parent / "live"
+LIVE_JS = (
+    (_LIVE / "live.js")
+    .read_text(encoding="utf-8")
+    .replace("__OVERLAY_CSS__", json.dumps((_LIVE / "overlay.css").read_text(encoding="utf-8")))
+    .replace("__PREFIX__", LIVE_PREFIX)
+)
 
 
 # The HTTP server -----------------------------------------------------------------------

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import html
 import os
 import re
-import signal
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,11 +28,13 @@ from digest.imported import (
     first_key,
     read_authors,
     read_image,
+    read_ranking,
     read_redirects,
 )
 from digest.model import Author, Redirect
 from digest.shortcodes import Where, expand
 from digest.slugs import slugify
+from digest.timelimit import RenderTimeout, time_limit
 from digest.workers import parallel_map
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -436,7 +435,7 @@ class ArticleReader:
         where = Where(shown, path, self.config.site_dir, self.config.content_dir, front.body_line)
         expansion = expand(body, where)
         problems += expansion.problems
-        pinned, priority = _ranking(meta, shown, line_of, problems)
+        pinned, priority = read_ranking(meta, shown, line_of, problems)
         self.md.reset()
         try:
             with time_limit(self.config.render_timeout):
@@ -527,63 +526,6 @@ def _section(path: Path, content_dir: Path, bundle: bool) -> str:
         return folder.relative_to(content_dir).as_posix().strip(".")
     except ValueError:
         return ""
-
-
-def _ranking(
-    meta: dict[str, Any], shown: str, line_of: Callable[[str], int], problems: list[Problem]
-) -> tuple[bool, int]:
-    """`pinned:` and `priority:`, the editor's say over a story's rank; a wrong value is a
-    warning and ranks as if it were not there."""
-    pinned = meta.get("pinned", False)
-    if not isinstance(pinned, bool):
-        problems.append(
-            Problem(shown, line_of("pinned"), f"pinned: expected true or false, got {pinned!r}")
-        )
-        pinned = False
-    priority = meta.get("priority", 0)
-    if priority is None:
-        priority = 0
-    if isinstance(priority, bool) or not isinstance(priority, int):
-        problems.append(
-            Problem(
-                shown,
-                line_of("priority"),
-                f"priority: expected a whole number, got {priority!r}",
-                "write priority: 1 (higher ranks first)",
-            )
-        )
-        priority = 0
-    return pinned, priority
-
-
-class RenderTimeout(Exception):
-    """Raised inside a Markdown conversion that ran past render_timeout."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after `seconds` with RenderTimeout.
-
-    Python-Markdown is pure Python, so a timer signal can stop it between bytecodes. Signals
-    reach only the main thread: elsewhere (a preview server's build thread) the size cap is
-    the only bound.
-    """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "setitimer"
-    ):
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise RenderTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _heading_id(value: str, separator: str) -> str:

@@ -95,6 +95,7 @@ def edit(site: Path, round_number: int, rng: random.Random) -> str:
     return kind
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_the_previous_site_whole(corpus: Path) -> None:
     """SIGKILL at random moments of builds of 1,000 articles: each time the output folder
     holds either the whole previous site or the whole new one, never a mix, never a
@@ -156,6 +157,7 @@ def test_a_theme_error_leaves_the_previous_site_as_it_was(make_site: MakeSite) -
     assert "Третя" in read(site, "2026/02/13/index.html")
 
 
+@pytest.mark.slow
 def test_disk_full_names_the_file_and_keeps_the_previous_site(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -182,6 +184,7 @@ def test_disk_full_names_the_file_and_keeps_the_previous_site(
     assert "Третя" in read(site, "2026/02/13/index.html")
 
 
+@pytest.mark.slow
 def test_the_users_files_in_the_output_survive_every_build(make_site: MakeSite) -> None:
     site = make_site(GOOD)
     build_at_now(site)
@@ -203,6 +206,7 @@ def test_the_users_files_in_the_output_survive_every_build(make_site: MakeSite) 
     assert "CNAME" not in (out / MANIFEST).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_swap_cut_short_is_put_right_by_the_next_build(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -226,6 +230,7 @@ def test_a_swap_cut_short_is_put_right_by_the_next_build(
     assert "Третя!" in read(site, "2026/02/13/index.html")
 
 
+@pytest.mark.slow
 def test_nothing_but_the_output_and_the_cache_is_written(make_site: MakeSite) -> None:
     site = make_site(GOOD)
     before = set(site.parent.rglob("*"))
@@ -238,6 +243,7 @@ def test_nothing_but_the_output_and_the_cache_is_written(make_site: MakeSite) ->
     } == {site / "content/c.txt"}
 
 
+@pytest.mark.slow
 def test_stale_staging_folders_are_cleaned(make_site: MakeSite) -> None:
     site = make_site(GOOD)
     build_at_now(site)

@@ -100,6 +100,7 @@ def test_touching_files_without_changing_them_reads_nothing(make_site: MakeSite)
     assert files_of(site) == before
 
 
+@pytest.mark.slow
 def test_a_template_change_renders_the_pages_that_use_it(make_site: MakeSite) -> None:
     site = make_site(SITE)
     build_at_now(site)
@@ -113,6 +114,7 @@ def test_a_template_change_renders_the_pages_that_use_it(make_site: MakeSite) ->
     assert changed == {rel for rel in before if rel.count("/") == 4 and rel.endswith(".html")}
 
 
+@pytest.mark.slow
 def test_a_change_to_the_base_template_renders_every_page(make_site: MakeSite) -> None:
     site = make_site(SITE)
     build_at_now(site)
@@ -127,6 +129,7 @@ def test_a_change_to_the_base_template_renders_every_page(make_site: MakeSite) -
     assert all(read(site, rel).endswith("<!-- evening -->\n") for rel in pages - {"404.html"})
 
 
+@pytest.mark.slow
 def test_settings_that_change_reading_read_again_the_rest_only_render(
     make_site: MakeSite,
 ) -> None:
@@ -139,6 +142,29 @@ def test_settings_that_change_reading_read_again_the_rest_only_render(
     (site / "site.yaml").write_text(BASIC_CONFIG + "raw_html: true\n", "utf-8")
     raw = build_at_now(site)
     assert raw.parsed == 3
+
+
+def test_a_reader_setting_reads_again_files_long_unchanged(make_site: MakeSite) -> None:
+    """An unchanged size and mtime vouch for a file only as read with the same settings:
+    files a day old are read again when raw_html changes, and their raw HTML then shows."""
+    site = make_site(
+        {
+            **SITE,
+            "content/d.md": md(
+                "Сирий HTML", "2026-02-11 15:00", "[economy]", '<iframe src="https://x"></iframe>'
+            ),
+        }
+    )
+    day_ago = NOW.timestamp() - 86_400
+    for path in (site / "content").iterdir():
+        os.utime(path, (day_ago, day_ago))
+    build_at_now(site)
+    assert build_at_now(site).parsed == 0  # trusted by their stat now
+    page = "2026/02/11/syryi-html/index.html"
+    assert "<iframe" not in read(site, page)
+    (site / "site.yaml").write_text(BASIC_CONFIG + "raw_html: true\n", "utf-8")
+    assert build_at_now(site).parsed == 4
+    assert '<iframe src="https://x"></iframe>' in read(site, page)
 
 
 def tamper(site: Path, title: str) -> None:
@@ -158,6 +184,7 @@ def tamper(site: Path, title: str) -> None:
     db.close()
 
 
+@pytest.mark.slow
 def test_a_cache_from_another_version_is_never_read(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, fresh_code_fingerprint: None
 ) -> None:
@@ -177,6 +204,7 @@ def test_a_cache_from_another_version_is_never_read(
     assert "Уряд ухвалив бюджет" in read(site, "tags/economy/index.html")
 
 
+@pytest.mark.slow
 def test_a_damaged_cache_is_started_again(make_site: MakeSite) -> None:
     site = make_site(SITE)
     build_at_now(site)
@@ -204,6 +232,7 @@ def test_the_model_keeps_no_bodies_but_every_page_and_feed_has_them(make_site: M
     assert "Бюджет на рік." in read(site, "tags/economy/feed.xml")
 
 
+@pytest.mark.slow
 def test_a_cache_of_another_output_folder_does_not_mislead(
     make_site: MakeSite, tmp_path: Path
 ) -> None:
@@ -216,6 +245,7 @@ def test_a_cache_of_another_output_folder_does_not_mislead(
     assert build_at_now(site).rendered == 0
 
 
+@pytest.mark.slow
 def test_steps_after_writing_see_the_whole_new_site_and_their_warnings_stay(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -246,6 +276,7 @@ def test_steps_after_writing_see_the_whole_new_site_and_their_warnings_stay(
         assert [str(w) for w in result.warnings] == ["site.yaml: the step says hello"]
 
 
+@pytest.mark.slow
 def test_a_cache_damaged_inside_is_started_again(make_site: MakeSite) -> None:
     site = make_site(SITE)
     build_at_now(site)
@@ -258,6 +289,7 @@ def test_a_cache_damaged_inside_is_started_again(make_site: MakeSite) -> None:
     assert result.parsed >= 1
 
 
+@pytest.mark.slow
 def test_a_wire_story_edit_renders_its_page_unless_its_keyword_topics_change(
     make_site: MakeSite,
 ) -> None:

@@ -100,6 +100,7 @@ def test_served_under_base_path_a_crawl_finds_no_broken_link(
     assert check_site(out, url).findings == ()
 
 
+@pytest.mark.slow
 def test_example_site_checks_clean_under_its_base_path(tmp_path: Path) -> None:
     out = tmp_path / "example"
     build(ROOT, BuildOptions(now=NOW, output_dir=out))
@@ -197,6 +198,7 @@ def test_root_absolute_link_detector() -> None:
     assert root_absolute_links("<p>no links</p>") == []
 
 
+@pytest.mark.slow
 def test_corpus_of_2000_articles_checks_clean(corpus_2k: Path) -> None:
     config, _ = load_config(corpus_2k)
     report = check_site(corpus_2k / "_site", config.base_url)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,6 +97,7 @@ def days(draw: st.DrawFn) -> Day:
     return Day(dt.date(2026, 2, 11), articles, tuple(sections), None, None, top, stories)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(days())
 def test_direct_html_is_what_markdown_makes_of_the_digest(day: Day) -> None:

@@ -99,6 +99,7 @@ def test_deploy_puts_the_site_on_gh_pages_and_leaves_the_checkout_alone(
     assert after == before
 
 
+@pytest.mark.slow
 def test_a_second_deploy_adds_one_commit_and_an_unchanged_one_none(
     repo_site: Path, tmp_path: Path
 ) -> None:
@@ -120,6 +121,7 @@ def test_a_second_deploy_adds_one_commit_and_an_unchanged_one_none(
     assert git(remote, "rev-list", "--count", "gh-pages") == "2"
 
 
+@pytest.mark.slow
 def test_a_fresh_clone_deploys_on_top_of_the_published_branch(
     repo_site: Path, tmp_path: Path
 ) -> None:
@@ -139,6 +141,7 @@ def test_a_fresh_clone_deploys_on_top_of_the_published_branch(
     assert git(remote, "log", "-1", "--format=%an", "gh-pages") == "digest deploy"
 
 
+@pytest.mark.slow
 def test_uncommitted_content_is_refused_unless_forced(repo_site: Path, tmp_path: Path) -> None:
     (repo_site / "content/2026/02/a.txt").write_text(ARTICLE + "\nЩе абзац.\n")
     (repo_site / "content/new.md").write_text("---\ntitle: Нове\ndate: 2026-02-11\n---\n")

@@ -231,6 +231,7 @@ def test_missing_search_binary_is_a_warning_and_the_build_goes_on(
     assert (site / "_site/2026/02/11/novyna/index.html").is_file()
 
 
+@pytest.mark.slow
 def test_search_index_is_built_and_search_can_be_turned_off(make_site: MakeSite) -> None:
     site = make_site(
         {"content/a.txt": "date 2026-02-11 Новина\n\nТекст.\n"},
@@ -246,6 +247,7 @@ def test_search_index_is_built_and_search_can_be_turned_off(make_site: MakeSite)
     assert 'role="search"' not in read(site, "index.html")
 
 
+@pytest.mark.slow
 def test_corpus_feeds_parse_and_sitemap_counts_pages(corpus_2k: Path) -> None:
     out = corpus_2k / "_site"
     for feed in [out / "feed.xml", out / "rss.xml", *sorted(out.glob("tags/*/feed.xml"))]:

@@ -50,6 +50,7 @@ def test_encoding_fallback_reads_cp1251(make_site: MakeSite) -> None:
     assert "Текст «з лапками»." in page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("line_end", ["\r\n", "\r"])
 def test_crlf_and_cr_give_byte_identical_output(
     make_site: MakeSite, tmp_path: Path, line_end: str

@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import BASIC_CONFIG, MakeSite, build_at_now
 from tests.theme_site import PAGE_TYPES, build_example, need, node_tool, page_file
 
+pytestmark = pytest.mark.browser
+
 
 def vnu_errors(files: list[Path]) -> list[str]:
     """Every error and fatal message vnu reports for `files`, as `file:line: message`."""

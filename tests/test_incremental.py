@@ -148,6 +148,7 @@ def verified(site: Path, now_offset: timedelta = timedelta()) -> BuildResult:
     return result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(EDITS))
 def test_verify_passes_after_each_kind_of_edit(make_site: MakeSite, name: str) -> None:
     site = make_site(SITE, config=CONFIG)
@@ -160,6 +161,7 @@ def test_verify_passes_after_each_kind_of_edit(make_site: MakeSite, name: str) -
         assert result.changed + result.removed > 0, "the edit changed nothing in the output"
 
 
+@pytest.mark.slow
 def test_verify_passes_after_every_edit_in_turn(make_site: MakeSite) -> None:
     """One site through all the edits: the staging folder holds the build before last, so
     a long run of builds is where stale files would pile up."""
@@ -173,6 +175,7 @@ def test_verify_passes_after_every_edit_in_turn(make_site: MakeSite) -> None:
     verified(site)
 
 
+@pytest.mark.slow
 def test_edits_show_up_where_a_reader_looks(make_site: MakeSite) -> None:
     site = make_site(SITE, config=CONFIG)
     build_at_now(site)
@@ -188,6 +191,7 @@ def test_edits_show_up_where_a_reader_looks(make_site: MakeSite) -> None:
     assert "Переговори у Варшаві" in read(site, "index.html") + read(site, "page/2/index.html")
 
 
+@pytest.mark.slow
 def test_time_passing_publishes_a_future_article(make_site: MakeSite) -> None:
     site = make_site(SITE, config=CONFIG)
     result = verified(site)
@@ -197,6 +201,7 @@ def test_time_passing_publishes_a_future_article(make_site: MakeSite) -> None:
     assert "Новина з майбутнього" in read(site, "2026/12/01/index.html")
 
 
+@pytest.mark.slow
 def test_build_verify_on_the_command_line(make_site: MakeSite) -> None:
     site = make_site(SITE, config=CONFIG)
     first = run_cli("build", "-s", str(site), "--verify")
@@ -227,6 +232,7 @@ def test_build_verify_fails_listing_the_files_that_differ(make_site: MakeSite) -
     assert "--verify: 1 files differ from a build from scratch" in result.output
 
 
+@pytest.mark.slow
 def test_a_deleted_output_file_is_written_again(make_site: MakeSite) -> None:
     site = make_site(SITE, config=CONFIG)
     build_at_now(site)

@@ -63,6 +63,7 @@ def load(browser: Any, url: str, width: int, scheme: str) -> tuple[Any, Any]:
     return context, page
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_axe_finds_no_violations(browser: Any, site_url: str, scheme: str) -> None:
     axe = node_tool("axe-core/axe.min.js").read_text(encoding="utf-8")
@@ -73,6 +74,7 @@ def test_axe_finds_no_violations(browser: Any, site_url: str, scheme: str) -> No
     assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
 
 
+@pytest.mark.browser
 def test_nothing_overflows_at_320_px(browser: Any, site_url: str) -> None:
     context, page = load(browser, site_url + DAY, 320, "light")
     overflowing = page.evaluate(
@@ -88,6 +90,7 @@ def test_nothing_overflows_at_320_px(browser: Any, site_url: str) -> None:
     assert width <= 320
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_screenshots(browser: Any, site_url: str, scheme: str) -> None:
     """The top of the large day at 1280 px (tests/artifacts; the README's are made so too)."""
@@ -142,6 +145,7 @@ def serve_gzipped(folder: Path, prefix: str) -> Iterator[str]:
         server.server_close()
 
 
+@pytest.mark.browser
 def test_lighthouse_scores_100(output: Path) -> None:
     """Served compressed, as GitHub Pages serves it: 95 KB of HTML is about 15 KB on the wire.
     (Uncompressed, Lighthouse's simulated slow 4G costs it a point or two of performance.)"""

@@ -14,6 +14,8 @@ import pytest
 from tests.conftest import CHROMIUM, serve_folder
 from tests.theme_site import PAGE_TYPES, PREFIX, build_example, need, node_tool
 
+pytestmark = pytest.mark.browser
+
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 WORKERS = 2  # Lighthouse processes at once: one Chromium each, on a 2-core machine
 

@@ -12,6 +12,8 @@ from digest.theme import BUILTIN_THEME
 from tests.conftest import serve_folder
 from tests.theme_site import PAGE_TYPES, PREFIX, build_example
 
+pytestmark = pytest.mark.browser
+
 KB = 1024
 # Bytes a reader downloads for one page (HTML, CSS, JS, images; uncompressed) on the example
 # site. The home page carries per_page days of digests; the others one day or less.

@@ -165,6 +165,7 @@ def test_new_article_rejects_tags_on_a_plain_story(make_site: MakeSite) -> None:
         new_article(site, "  ")
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_the_site_templates(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
@@ -172,7 +173,7 @@ def test_the_wheel_carries_the_site_templates(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )  # fmt: skip
-    wheel = next(tmp_path.glob("digest-*.whl"))
+    wheel = next(tmp_path.glob("digest_news-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("site.yaml", "pages.yml", "gitignore", "requirements.txt", "summit.md"):
         assert f"digest/scaffold/{name}" in names

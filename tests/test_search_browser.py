@@ -10,6 +10,8 @@ import pytest
 
 from tests.conftest import build_at_now, serve_folder
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).parents[1]
 
 

@@ -13,6 +13,8 @@ from digest.serve import Preview
 from tests.conftest import NOW, MakeSite
 from tests.test_serve import CONFIG, FILES, Recorder, article
 
+pytestmark = pytest.mark.browser
+
 TIMEOUT = 10_000  # ms to wait for what must happen; the tests never wait for nothing
 
 

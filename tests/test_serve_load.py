@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 from tests.conftest import MakeSite
 from tests.test_serve import CONFIG, FILES, article
 
@@ -38,6 +40,7 @@ def status_of(pid: int) -> dict[str, int]:
     return found
 
 
+@pytest.mark.slow
 def test_200_clients_for_10_seconds_while_rebuilding(make_site: MakeSite) -> None:
     site = make_site(FILES, config=CONFIG)
     command = [sys.executable, "-m", "digest", "serve", "-s", str(site), "--port", "0"]

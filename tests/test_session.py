@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pytest
+
 from digest.build import BuildOptions, BuildSession, build
 from digest.verify import compare_outputs
 from tests.conftest import BASIC_CONFIG, NOW, MakeSite, override_article_head, read
@@ -31,6 +33,7 @@ def indexed_text(site: Path) -> str:
     return "".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in fragments)
 
 
+@pytest.mark.slow
 def test_a_session_compiles_the_theme_once_and_again_when_it_changes(
     make_site: MakeSite, tmp_path: Path
 ) -> None:

@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import BASIC_CONFIG, build_at_now, serve_folder
 from tests.theme_site import ARTIFACTS, PAGE_TYPES, PREFIX, build_example, node_tool
 
+pytestmark = pytest.mark.browser
+
 SCHEMES = ("light", "dark")
 AXE_RULES = (
     "() => axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', values:"

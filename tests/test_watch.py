@@ -223,6 +223,7 @@ def test_config_template_and_static_changes(site: Path, watcher: Watcher) -> Non
         seen |= {c.kind for c in batch}
 
 
+@pytest.mark.slow
 def test_burst_of_1000_files_while_busy_is_at_most_two_batches(
     site: Path, watcher: Watcher
 ) -> None:
@@ -309,6 +310,7 @@ def test_describe_changes_names_the_file() -> None:
     assert describe_changes(many, site) == "content/a.md and 1 more changed (config reloaded)"
 
 
+@pytest.mark.slow
 def test_build_watch_rebuilds_on_save_until_stopped(make_site: MakeSite) -> None:
     site = make_site({"content/2026/a.md": ARTICLE})
     command = [sys.executable, "-m", "digest", "build", "--watch", "-s", str(site)]

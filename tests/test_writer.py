@@ -54,6 +54,7 @@ def test_output_holding_a_git_folder_is_refused(make_site: MakeSite) -> None:
         build_at_now(site)
 
 
+@pytest.mark.slow
 def test_stale_files_removed_user_files_kept_unchanged_files_keep_mtime(
     make_site: MakeSite,
 ) -> None:
