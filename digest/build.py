@@ -36,8 +36,8 @@ from digest.config import Config, load_config
 from digest.errors import DigestError, Problem
 from digest.group import Selection, build_site
 from digest.model import Site
-from digest.render import Output, Page, SiteRenderer
-from digest.search import SEARCH_DIR, search_index
+from digest.render import Bodies, Output, Page, SiteRenderer
+from digest.search import index_files, live_index
 from digest.sources import Entry, find_articles
 from digest.theme import Theme, theme_folders
 from digest.write import (
@@ -137,6 +137,10 @@ class Staged:
     config: Config
     pages_changed: bool
     defer: bool = False
+    site: Site | None = None  # the model and where its bodies are, for the search index
+    bodies: Bodies | None = None
+    cache_folder: Path | None = None
+    now: datetime | None = None
 
 
 # Steps that read the written site and add files to it (a search index), run after every
@@ -150,13 +154,15 @@ def search_step(staged: Staged) -> tuple[list[tuple[str, bytes]], list[Problem]]
         return [], []
     # With no page changed, the live site's index is still the right one; when deferred,
     # it stays until a later build (if there is one to keep).
-    keep = not staged.pages_changed or (staged.defer and _has_index(staged.live))
-    folder = staged.live if keep else staged.folder
-    return search_index(folder, staged.config, not keep)
+    if not staged.pages_changed or (staged.defer and _has_index(staged.live)):
+        return live_index(staged.live), []
+    assert staged.site is not None and staged.bodies is not None
+    assert staged.cache_folder is not None and staged.now is not None
+    return index_files(staged.site, staged.bodies, staged.cache_folder, staged.now), []
 
 
 def _has_index(site: Path) -> bool:
-    return (site / SEARCH_DIR / "pagefind.js").is_file()
+    return bool(live_index(site, probe=True))
 
 
 POST_WRITE_STEPS: list[tuple[str, PostWriteStep]] = [("search index", search_step)]
@@ -262,7 +268,7 @@ class _Run:
             site, self.theme, cache.bodies(read), model_key, theme_key, cache.digests()
         )
         records, pages, rendered = self.write_pages(renderer, writer, last)
-        notes = self.post_write(writer, records)
+        notes = self.post_write(writer, records, site, cache.bodies(read), cache.folder)
         warnings += notes
         counts = (len(site.articles), len(site.days), len(site.topics), len(site.untagged))
         # Saved before the swap; the records vouch only for the files they name (see Generation).
@@ -324,12 +330,29 @@ class _Run:
         records[placed.path] = (None, None, *placed.record)
         return records, count, rendered
 
-    def post_write(self, writer: SiteWriter, records: dict[str, Record]) -> list[Problem]:
+    def post_write(
+        self,
+        writer: SiteWriter,
+        records: dict[str, Record],
+        site: Site,
+        bodies: Bodies,
+        cache_folder: Path,
+    ) -> list[Problem]:
         """Run POST_WRITE_STEPS on the complete new site; their files join it."""
         writer.complete()  # the staging folder now holds the whole new site
         config, session = self.config, self.session
         changed = writer.changed > 0 or session.search_stale
-        staged = Staged(writer.staging, config.output_dir, config, changed, self.defer_search)
+        staged = Staged(
+            writer.staging,
+            config.output_dir,
+            config,
+            changed,
+            self.defer_search,
+            site,
+            bodies,
+            cache_folder,
+            self.selection.now,
+        )
         session.search_stale = (
             changed and self.defer_search and config.search and _has_index(config.output_dir)
         )
