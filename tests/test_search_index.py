@@ -112,7 +112,7 @@ def test_edit_delete_and_rename_reach_the_index_and_only_changes_are_lemmatized(
     monkeypatch.setattr(search_index, "article_terms", counting)
 
     (site / "content/a6.md").write_text(
-        SEARCH_SITE["content/a6.md"].replace("нараду", "нараду щодо електроенергії"),  # type: ignore[union-attr]
+        str(SEARCH_SITE["content/a6.md"]).replace("нараду", "нараду щодо електроенергії"),
         encoding="utf-8",
     )
     build_at_now(site)
