@@ -8,6 +8,8 @@ const SHOWN = /[\p{L}\p{N}\u00ad\u200b-\u200d\u2060\ufeff]+(?:['’ʼ‘`′´ʹ
 // word that no article holds in that very form.
 const ENDINGS = "ами ями ові еві єві ого ому ими ів їв ою ею єю ом ем єм ах ях ам ям ій ої ий і и а я у ю е є о ь".split(" ");
 const BASES = ["", "а", "я", "о", "ь", "ий", "ія", "и"];
+// English suffixes Snowball takes off, for an English form no article holds.
+const SUFFIXES = "ational ations ation ement ments ment ness ings ing ions ion ies ied ed es s ly ers er e".split(" ");
 const files = new Map();
 let meta = null;
 
@@ -58,6 +60,11 @@ async function lookUp(m, word, shown) {
     const end = ENDINGS.find((e) => word.endsWith(e) && word.length - e.length >= 3);
     const stem = end === undefined ? word : word.slice(0, -end.length);
     found = await entries(m, BASES.map((b) => stem + b).filter((c) => c !== word));
+  } else if (!found.length && /^[a-z]+$/.test(word)) {
+    const stems = SUFFIXES.filter((e) => word.endsWith(e) && word.length - e.length >= 3);
+    for (const stem of stems.map((e) => word.slice(0, -e.length))) {
+      if ((found = await entries(m, [stem])).length) break;
+    }
   }
   const docs = new Map();
   for (const [seen, postings] of found) {
