@@ -158,7 +158,8 @@ def search_step(staged: Staged) -> tuple[list[tuple[str, bytes]], list[Problem]]
         return live_index(staged.live), []
     assert staged.site is not None and staged.bodies is not None
     assert staged.cache_folder is not None and staged.now is not None
-    return index_files(staged.site, staged.bodies, staged.cache_folder, staged.now), []
+    files = index_files(staged.site, staged.bodies, staged.cache_folder, staged.now, staged.live)
+    return files, []
 
 
 def _has_index(site: Path) -> bool:

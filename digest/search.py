@@ -15,12 +15,14 @@ TERMS_FILE = "search.sqlite3"  # in the cache folder
 
 
 def index_files(
-    site: Site, bodies: Bodies, cache_folder: Path, now: datetime
+    site: Site, bodies: Bodies, cache_folder: Path, now: datetime, live: Path
 ) -> list[tuple[str, bytes]]:
-    """The index files of the site's published articles (paths under search/index/)."""
+    """The index files of the site's published articles (paths under search/index/), made
+    from the previous build's index in the live site where that one can be brought up to
+    date."""
     store = TermStore(cache_folder / TERMS_FILE, fingerprint(code_fingerprint(), "search 1"))
     try:
-        return search_files(site, bodies, store, now)
+        return search_files(site, bodies, store, now, live)
     finally:
         store.close()
 

@@ -140,9 +140,16 @@ class TermStore:
                 found[key] = ArticleTerms.unpack(data)
         return found
 
-    def save(self, made: dict[bytes, ArticleTerms], used: Iterable[bytes]) -> None:
+    def state(self) -> IndexState | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'state'").fetchone()
+        return IndexState.unpack(row[0]) if row else None
+
+    def save(
+        self, made: dict[bytes, ArticleTerms], used: Iterable[bytes], state: IndexState
+    ) -> None:
         db = self.db
         db.execute("BEGIN")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (state.pack(),))
         db.executemany(
             "INSERT OR REPLACE INTO terms VALUES (?, ?)", [(k, t.pack()) for k, t in made.items()]
         )
@@ -165,86 +172,295 @@ class TermStore:
         return found
 
 
+# One indexed article as the index's files show it, and where it comes from.
+DocRow = tuple[str, str, str, list[int], str]  # url, title, date, topic numbers, excerpt
+
+
+@dataclass
+class IndexState:
+    """What the last index was made from (kept in the term store), so the next build can
+    rewrite only the files an edit touches: each article's path and content key, its row in
+    the document files, and in how many articles each word form is."""
+
+    shards: int
+    topics: list[str]
+    paths: list[str]
+    keys: list[bytes]
+    rows: list[DocRow]
+    form_docs: dict[str, int]
+    build: str
+
+    def pack(self) -> bytes:
+        return marshal.dumps(
+            (self.shards, self.topics, self.paths, self.keys, self.rows, self.form_docs, self.build)
+        )
+
+    @staticmethod
+    def unpack(data: bytes) -> IndexState:
+        return IndexState(*marshal.loads(data))
+
+
 def search_files(
-    site: Site, bodies: Bodies, store: TermStore, now: datetime
+    site: Site, bodies: Bodies, store: TermStore, now: datetime, live: Path | None = None
 ) -> list[tuple[str, bytes]]:
-    """The index of the site's published articles: (path in the site, bytes) per file."""
+    """The index of the site's published articles: (path in the site, bytes) per file.
+
+    With the previous build's index in `live` and the state it was made from, only the
+    files that the changed articles touch are made again; the rest are read back."""
     articles = indexed(site, now)
     keys = [bodies.key(a) for a in articles]
-    known = store.terms(keys)
+    topics = [group.topic.key for group in site.topics]
+    names = [[group.topic.key, group.topic.name] for group in site.topics]
+    numbers = {key: n for n, key in enumerate(topics)}
+    rows = [_row(a, numbers) for a in articles]
+    paths = [a.path for a in articles]
+    old = store.state()
+    previous = _live_files(live, old)
     made: dict[bytes, ArticleTerms] = {}
-    for article, key in zip(articles, keys, strict=True):
-        if key not in known:
-            known[key] = made[key] = article_terms(
-                article.title, article.summary, bodies.load(article)
+
+    def terms_of(wanted: Sequence[bytes]) -> dict[bytes, ArticleTerms]:
+        known = store.terms(wanted)
+        for article, key in zip(articles, keys, strict=True):
+            if key in wanted and key not in known:
+                known[key] = made[key] = article_terms(
+                    article.title, article.summary, bodies.load(article)
+                )
+        return known
+
+    if (
+        old is not None
+        and previous is not None
+        and old.shards == shard_count(len(articles))
+        and old.topics == topics
+        and old.paths[: len(paths)] == paths[: len(old.paths)]
+    ):
+        changed = [
+            n
+            for n in range(max(len(keys), len(old.keys)))
+            if n >= len(keys) or n >= len(old.keys) or keys[n] != old.keys[n]
+        ]
+        wanted = {keys[n] for n in changed if n < len(keys)}
+        gone = {old.keys[n] for n in changed if n < len(old.keys)}
+        known = terms_of(list(wanted))
+        before = store.terms(list(gone))
+        if len(before) == len(gone):
+            state = IndexState(old.shards, topics, paths, keys, rows, old.form_docs, "")
+            files = _update(
+                state, names, old.rows, previous, changed, known, before, old.keys, store
             )
-    terms = [known[key] for key in keys]
-    files = write_index(articles, terms, store, site)
-    store.save(made, keys)
+            store.save(made, keys, state)
+            return files
+    known = terms_of(keys)
+    state = IndexState(shard_count(len(articles)), topics, paths, keys, rows, {}, "")
+    files = _write_all(state, names, [known[k] for k in keys], store)
+    store.save(made, keys, state)
     return files
 
 
-def write_index(
-    articles: Sequence[Article], terms: Sequence[ArticleTerms], store: TermStore, site: Site
+def _row(article: Article, topic_numbers: dict[str, int]) -> DocRow:
+    when = article.moment.strftime("%Y-%m-%dT%H:%M") if article.has_time else f"{article.day}"
+    topics = [topic_numbers[t.key] for t in article.topics if t.key in topic_numbers]
+    return (article.url, article.title, when, topics, "")
+
+
+def _live_files(live: Path | None, state: IndexState | None) -> dict[str, bytes] | None:
+    """The previous index's files, if they are the ones the state describes."""
+    if live is None or state is None:
+        return None
+    folder = live / INDEX_DIR
+    try:
+        meta = json.loads((folder / "meta.json").read_bytes())
+        if meta.get("build") != state.build:
+            return None
+        return {
+            f"{INDEX_DIR}/{p.relative_to(folder).as_posix()}": p.read_bytes()
+            for p in folder.rglob("*.json")
+        }
+    except (OSError, ValueError):
+        return None
+
+
+def _doc_lemmas(terms: ArticleTerms, store: TermStore) -> dict[str, int]:
+    """Lemma -> 1 if a form of it is in the title, else 0."""
+    found: dict[str, int] = {}
+    for title, group in ((1, terms.title), (0, terms.body)):
+        for form in group:
+            for lemma in store.lemmas_of(form):
+                if lemma not in found:
+                    found[lemma] = title
+    return found
+
+
+def _write_all(
+    state: IndexState, names: list[list[str]], terms: Sequence[ArticleTerms], store: TermStore
 ) -> list[tuple[str, bytes]]:
-    shards = shard_count(len(articles))
+    shards = state.shards
     postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}  # the article a lemma's postings end with
-    forms: dict[str, dict[str, None]] = {}
-    lemmas_of = store.lemmas_of
-    for number, article_terms in enumerate(terms):
-        for title, group in ((1, article_terms.title), (0, article_terms.body)):
-            for form in group:
-                for lemma in lemmas_of(form):
-                    seen = forms.get(lemma)
-                    if seen is None:
-                        seen = forms[lemma] = {}
-                        postings[lemma] = array("I")
-                        last[lemma] = -1
-                    seen[form] = None
-                    if last[lemma] != number:
-                        previous = last[lemma]
-                        postings[lemma].append((number - previous) * 2 + title)
-                        last[lemma] = number
-    term_shards: list[dict[str, list[object]]] = [{} for _ in range(shards)]
-    for lemma in sorted(postings):
-        term_shards[shard_of(lemma, shards)][lemma] = [
-            " ".join(forms[lemma]),
-            list(postings[lemma]),
-        ]
-    form_shards: list[dict[str, list[str]]] = [{} for _ in range(shards)]
-    for form in sorted({f for seen in forms.values() for f in seen}):
-        found = lemmas_of(form)
+    form_docs = state.form_docs
+    for number, doc in enumerate(terms):
+        for form in (*doc.title, *doc.body):
+            form_docs[form] = form_docs.get(form, 0) + 1
+        for lemma, title in _doc_lemmas(doc, store).items():
+            gaps = postings.get(lemma)
+            if gaps is None:
+                gaps = postings[lemma] = array("I")
+                last[lemma] = -1
+            gaps.append((number - last[lemma]) * 2 + title)
+            last[lemma] = number
+    forms = _forms_by_lemma(form_docs, store)
+    term_shards: list[dict[str, object]] = [{} for _ in range(shards)]
+    for lemma, gaps in postings.items():
+        term_shards[shard_of(lemma, shards)][lemma] = [forms[lemma], list(gaps)]
+    form_shards: list[dict[str, object]] = [{} for _ in range(shards)]
+    for form in form_docs:
+        found = store.lemmas_of(form)
         if found != (form,):
             form_shards[shard_of(form, shards)][form] = list(found)
-    topic_keys = [group.topic.key for group in site.topics]
-    topic_number = {key: n for n, key in enumerate(topic_keys)}
-    chunks: list[list[object]] = []
-    for n, (article, article_terms) in enumerate(zip(articles, terms, strict=True)):
-        if n % CHUNK == 0:
-            chunks.append([])
-        when = article.moment.strftime("%Y-%m-%dT%H:%M") if article.has_time else f"{article.day}"
-        topics = [topic_number[t.key] for t in article.topics if t.key in topic_number]
-        chunks[-1].append([article.url, article.title, when, topics, article_terms.excerpt])
-
-    files: list[tuple[str, bytes]] = []
-    files += [(f"{INDEX_DIR}/t/{n}.json", _json(s)) for n, s in enumerate(term_shards)]
+    rows = [(*row[:4], doc.excerpt) for row, doc in zip(state.rows, terms, strict=True)]
+    state.rows = rows
+    files = [(f"{INDEX_DIR}/t/{n}.json", _json(s)) for n, s in enumerate(term_shards)]
     files += [(f"{INDEX_DIR}/f/{n}.json", _json(s)) for n, s in enumerate(form_shards)]
-    files += [(f"{INDEX_DIR}/d/{n}.json", _json(c)) for n, c in enumerate(chunks)]
+    files += [
+        (f"{INDEX_DIR}/d/{n}.json", _json(rows[n * CHUNK : (n + 1) * CHUNK]))
+        for n in range(-(-len(rows) // CHUNK))
+    ]
+    return _with_meta(sorted(files), state, names)
+
+
+def _forms_by_lemma(form_docs: dict[str, int], store: TermStore) -> dict[str, str]:
+    """Lemma -> the forms of it the articles hold, sorted, joined by spaces."""
+    found: dict[str, list[str]] = {}
+    for form in sorted(form_docs):
+        for lemma in store.lemmas_of(form):
+            found.setdefault(lemma, []).append(form)
+    return {lemma: " ".join(forms) for lemma, forms in found.items()}
+
+
+def _update(
+    state: IndexState,
+    names: list[list[str]],
+    old_rows: list[DocRow],
+    previous: dict[str, bytes],
+    changed: list[int],
+    known: dict[bytes, ArticleTerms],
+    before: dict[bytes, ArticleTerms],
+    old_keys: list[bytes],
+    store: TermStore,
+) -> list[tuple[str, bytes]]:
+    """The previous index with the changed articles' old terms taken out and new ones put
+    in: only the shards of the lemmas and forms whose articles changed are made again."""
+    shards, keys, form_docs = state.shards, state.keys, state.form_docs
+    new_lemmas: dict[int, dict[str, int]] = {}
+    lemmas_touched: set[str] = set()
+    present_before: dict[str, bool] = {}
+    excerpts: dict[int, str] = {}
+    for n in changed:
+        old_doc = before[old_keys[n]] if n < len(old_keys) else None
+        new_doc = known[keys[n]] if n < len(keys) else None
+        old_map = _doc_lemmas(old_doc, store) if old_doc else {}
+        new_map = new_lemmas[n] = _doc_lemmas(new_doc, store) if new_doc else {}
+        lemmas_touched.update(
+            k for k in old_map.keys() | new_map.keys() if old_map.get(k) != new_map.get(k)
+        )
+        for doc, step in ((old_doc, -1), (new_doc, 1)):
+            for form in (*doc.title, *doc.body) if doc else ():
+                present_before.setdefault(form, form in form_docs)
+                count = form_docs.get(form, 0) + step
+                if count:
+                    form_docs[form] = count
+                else:
+                    del form_docs[form]
+        if new_doc:
+            excerpts[n] = new_doc.excerpt
+    forms_toggled = {f for f, was in present_before.items() if was != (f in form_docs)}
+    relisted = {lemma for form in forms_toggled for lemma in store.lemmas_of(form)}
+    files = dict(previous)
+    forms = _forms_by_lemma(form_docs, store) if relisted else {}
+    touched_shards: dict[int, set[str]] = {}
+    for lemma in lemmas_touched | relisted:
+        touched_shards.setdefault(shard_of(lemma, shards), set()).add(lemma)
+    for shard, lemmas_here in touched_shards.items():
+        rel = f"{INDEX_DIR}/t/{shard}.json"
+        entries: dict[str, list[object]] = json.loads(previous[rel])
+        for lemma in lemmas_here:
+            entry = entries.get(lemma)
+            docs = _decode(entry[1]) if entry else {}  # type: ignore[arg-type]
+            for n in changed:
+                docs.pop(n, None)
+                flag = new_lemmas[n].get(lemma)
+                if flag is not None:
+                    docs[n] = flag
+            if not docs:
+                entries.pop(lemma, None)
+                continue
+            # A lemma no article held before has new forms, so it is among the relisted.
+            seen = forms[lemma] if lemma in relisted else entry[0]  # type: ignore[index]
+            entries[lemma] = [seen, _encode(docs)]
+        files[rel] = _json(entries)
+    for form in forms_toggled:
+        found = store.lemmas_of(form)
+        if found == (form,):
+            continue
+        rel = f"{INDEX_DIR}/f/{shard_of(form, shards)}.json"
+        table: dict[str, object] = json.loads(files[rel])
+        if form in form_docs:
+            table[form] = list(found)
+        else:
+            table.pop(form, None)
+        files[rel] = _json(table)
+    rows = state.rows
+    for n in range(len(rows)):
+        rows[n] = (*rows[n][:4], excerpts[n] if n in excerpts else old_rows[n][4])
+    chunks = {n // CHUNK for n in changed} | {
+        n // CHUNK for n in range(len(rows)) if n >= len(old_rows) or rows[n] != old_rows[n]
+    }
+    for chunk in chunks:
+        rel = f"{INDEX_DIR}/d/{chunk}.json"
+        part = rows[chunk * CHUNK : (chunk + 1) * CHUNK]
+        if part:
+            files[rel] = _json(part)
+        else:
+            files.pop(rel, None)
+    del files[f"{INDEX_DIR}/meta.json"]
+    return _with_meta(sorted(files.items()), state, names)
+
+
+def _decode(gaps: list[int]) -> dict[int, int]:
+    docs, n = {}, -1
+    for gap in gaps:
+        n += gap >> 1
+        docs[n] = gap & 1
+    return docs
+
+
+def _encode(docs: dict[int, int]) -> list[int]:
+    gaps, last = [], -1
+    for n in sorted(docs):
+        gaps.append((n - last) * 2 + docs[n])
+        last = n
+    return gaps
+
+
+def _with_meta(
+    files: list[tuple[str, bytes]], state: IndexState, names: list[list[str]]
+) -> list[tuple[str, bytes]]:
     build = hashlib.blake2b(digest_size=6)
-    for _, data in files:
+    for rel, data in files:
+        build.update(rel.encode())
         build.update(data)
+    state.build = build.hexdigest()
     meta = {
         "v": FORMAT,
-        "build": build.hexdigest(),
-        "docs": len(articles),
-        "shards": shards,
+        "build": state.build,
+        "docs": len(state.keys),
+        "shards": state.shards,
         "chunk": CHUNK,
-        "topics": [[group.topic.key, group.topic.name] for group in site.topics],
+        "topics": names,
     }
-    files.append((f"{INDEX_DIR}/meta.json", _json(meta)))
-    return files
+    return [*files, (f"{INDEX_DIR}/meta.json", _json(meta))]
 
 
 def _json(value: object) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.encode("utf-8")

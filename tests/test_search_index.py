@@ -153,3 +153,42 @@ def test_shards_grow_with_the_archive() -> None:
     assert shard_count(10_000) == 512
     assert shard_count(100_000) == 8192
     assert shard_of("війна", 512) == shard_of("війна", 512 * 16) % 512
+
+
+def test_edits_and_new_stories_update_the_index_in_place_as_a_fresh_build_would(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(SEARCH_SITE, config=SEARCH_CONFIG)
+    build_at_now(site)
+    full: list[int] = []
+    whole = search_index._write_all
+    monkeypatch.setattr(search_index, "_write_all", lambda *a: full.append(1) or whole(*a))
+
+    def same_as_fresh(name: str) -> None:
+        fresh = tmp_path / name
+        build(site, BuildOptions(now=NOW, output_dir=fresh, cache_dir=tmp_path / f"{name}-c"))
+        assert compare_outputs(site / "_site", fresh) == []
+
+    a2 = site / "content/a2.md"
+    # A word goes, another comes, a form of a known word is new: forms lists change.
+    a2.write_text(
+        a2.read_text(encoding="utf-8").replace("ціни зросли", "війною зруйновано склади"),
+        encoding="utf-8",
+    )
+    build_at_now(site)
+    assert postings(site, "ціна") == []
+    assert postings(site, "склад") == [1]
+    same_as_fresh("one")
+    full_after_edit = len(full)
+    assert full_after_edit == 1  # the fresh build; the edit was made in place
+
+    # A new story, the newest: it takes the next number, so older rows stay where they were.
+    (site / "content/a9.md").write_text(
+        "---\ntitle: Війна і мир\ndate: 2026-02-08 09:00\n---\n\nНовий текст про війну.\n",
+        encoding="utf-8",
+    )
+    build_at_now(site)
+    assert postings(site, "війна") == [0, 1, 2, 8]
+    assert titles(site)[8] == "Війна і мир"
+    same_as_fresh("two")
+    assert len(full) == full_after_edit + 1  # only the fresh build made an index from scratch
