@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -162,7 +163,12 @@ def test_edits_and_new_stories_update_the_index_in_place_as_a_fresh_build_would(
     build_at_now(site)
     full: list[int] = []
     whole = search_index._write_all
-    monkeypatch.setattr(search_index, "_write_all", lambda *a: full.append(1) or whole(*a))
+
+    def counting(*args: Any) -> Any:
+        full.append(1)
+        return whole(*args)
+
+    monkeypatch.setattr(search_index, "_write_all", counting)
 
     def same_as_fresh(name: str) -> None:
         fresh = tmp_path / name
