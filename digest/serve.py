@@ -7,6 +7,7 @@ import errno
 import ipaddress
 import json
 import mimetypes
+import os
 import secrets
 import shutil
 import socket
@@ -494,7 +495,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
                 self._send(status, data, kind, head=head)
                 return
             with path.open("rb") as f:
-                size = path.stat().st_size
+                # The size of the file we opened: the path may already be the next build's.
+                size = os.fstat(f.fileno()).st_size
                 self._headers(status, kind, size)
                 if not head:
                     shutil.copyfileobj(f, self.wfile)
