@@ -7,12 +7,14 @@ Layout under search/index/ (paths relative to the site):
     f/<n>.json       word form -> its lemmas, for forms that are not their own only lemma
     t/<n>.json       lemma -> [forms seen in the articles, postings]
     d/<n>.json       articles n*chunk ... as [url, title, date, [topic numbers], excerpt]
+    d/facets.json    per article [days since the previous one, topic numbers...]: filters
 
 Forms and lemmas go to shard fnv1a(UTF-8 bytes) % shards, so a query fetches meta.json,
-one form shard and a term shard or two per word, and the document chunks of its hits.
-Article numbers run oldest first (an added news story takes the next number, so the files
-of older ones stay as they were); postings are gaps between numbers, times two, plus one
-where the word is in the title.
+one form shard and a term shard or two per word; it ranks the hits with what the postings
+say, and fetches the document files of the hits it shows only. Article numbers run oldest
+first, so a higher number is newer (and an added news story takes the next number, leaving
+the files of older ones as they were); postings are gaps between numbers, times two, plus
+one where the word is in the title.
 
 A word form can have several lemmas (Києві: кий, київ); all are indexed, and the query side
 looks a word up through the same table, so it finds every form of every reading.
@@ -29,7 +31,7 @@ import sqlite3
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -38,10 +40,11 @@ from digest.words import lemmas, words
 
 INDEX_DIR = "search/index"
 FORMAT = 1  # meta.json "v": bumped when the files change shape
-CHUNK = 16  # articles per document file: a hit costs at most 16 articles' metadata
+CHUNK = 8  # articles per document file: a result shown costs at most 8 articles' metadata
 EXCERPT_CHARS = 240
 _SHARD_TARGET = 24  # articles per shard: ~10 KB shards at news-sized articles
 _MIN_SHARDS, _MAX_SHARDS = 8, 8192
+_EPOCH = date(1970, 1, 1).toordinal()
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 
@@ -325,6 +328,7 @@ def _write_all(
         (f"{INDEX_DIR}/d/{n}.json", _json(rows[n * CHUNK : (n + 1) * CHUNK]))
         for n in range(-(-len(rows) // CHUNK))
     ]
+    files.append(_facets(rows))
     return _with_meta(sorted(files), state, names)
 
 
@@ -423,7 +427,20 @@ def _update(
         else:
             files.pop(rel, None)
     del files[f"{INDEX_DIR}/meta.json"]
+    rel, data = _facets(rows)
+    files[rel] = data
     return _with_meta(sorted(files.items()), state, names)
+
+
+def _facets(rows: Sequence[DocRow]) -> tuple[str, bytes]:
+    """What filters read, for every article: [days since the one before (the first: since
+    1970-01-01), its topic numbers...], so a filtered search needs no document files."""
+    facets, last = [], 0
+    for row in rows:
+        day = date.fromisoformat(row[2][:10]).toordinal() - _EPOCH
+        facets.append([day - last, *row[3]])
+        last = day
+    return f"{INDEX_DIR}/d/facets.json", _json(facets)
 
 
 def _decode(gaps: list[int]) -> dict[int, int]:

@@ -187,6 +187,19 @@ def test_digest_search_filters_by_topic_and_dates(search_page: Any) -> None:
     ]
 
 
+def test_digest_search_gives_a_slice_and_the_total(search_page: Any) -> None:
+    sliced = search_page.evaluate(
+        "window.digestSearch('Києві', {offset: 1, limit: 2})"
+        ".then(h => [h.total, h.map(x => x.title)])"
+    )
+    assert sliced == [4, ["Делегація прибула до Києва", "Пере\u200bговори у Києві тривають"]]
+    # Only the document files of the slice were fetched: one, for articles 0-7.
+    fetched = search_page.evaluate(
+        "performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/d/'))"
+    )
+    assert all("/d/0.json" in name or "/d/facets.json" in name for name in fetched)
+
+
 def test_search_page_query_count_filters_and_keyboard(forms_site: Path, browser: Any) -> None:
     with serve_folder(forms_site / "_site", "/news/") as url:
         page = browser.new_page()

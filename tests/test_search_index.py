@@ -25,7 +25,10 @@ def index(site: Path) -> dict[str, object]:
 
 def titles(site: Path) -> list[str]:
     files = index(site)
-    chunks = sorted((k for k in files if k.startswith("d/")), key=lambda k: int(k[2:-5]))
+    chunks = sorted(
+        (k for k in files if k.startswith("d/") and k != "d/facets.json"),
+        key=lambda k: int(k[2:-5]),
+    )
     return [doc[1] for k in chunks for doc in files[k]]  # type: ignore[attr-defined]
 
 
@@ -67,6 +70,8 @@ def test_published_articles_are_indexed_oldest_first_with_their_metadata(
         "Наслідки війни відчутні в Києві: ціни зросли.",
     ]
     assert files["d/0.json"][6][3] == [0]  # type: ignore[index]  # Talks: diplomacy
+    # Filters read the days (since 1970, then since the article before) and topics of all.
+    assert files["d/facets.json"] == [[20485], [1, 1], [1], [1], [1, 0], [1], [0, 0], [1]]
 
 
 @pytest.mark.parametrize("options", [{}, {"drafts": True, "future": True}])

@@ -90,14 +90,30 @@ function highlight(text, shown) {
   return out + escape(text.slice(at));
 }
 
+const DAY = 864e5;
+let facets = null; // [build, days, topic sets] of every article, for filters
+
+async function facetsOf(m) {
+  if (!facets || facets[0] !== m.build) {
+    const rows = await load(`d/facets.json?b=${m.build}`);
+    let day = 0;
+    facets = [m.build, rows.map(([d]) => (day += d)), rows.map(([, ...t]) => t)];
+  }
+  return facets;
+}
+
+// Every hit in rank order: title hits above body hits, newer above older (higher numbers
+// are newer). Options: topics (keys or names), from and to ("YYYY-MM-DD"), and offset and
+// limit to fetch the details of a slice only; the array's `total` counts every hit.
 export async function digestSearch(query, options = {}) {
   const m = await index();
   const asked = [...new Set(words(String(query)))];
-  if (!asked.length) return [];
+  const none = Object.assign([], { total: 0 });
+  if (!asked.length) return none;
   const shown = new Set();
   const each = await Promise.all(asked.map((w) => lookUp(m, w, shown)));
   each.sort((a, b) => a.size - b.size);
-  const hits = [];
+  let hits = [];
   for (const [n, title] of each[0]) {
     let score = title; // how many of the words are in the title
     for (const docs of each.slice(1)) {
@@ -107,26 +123,29 @@ export async function digestSearch(query, options = {}) {
     }
     if (score >= 0) hits.push([n, score]);
   }
+  const topics = options.topics && options.topics.length ? new Set(options.topics) : null;
+  const from = options.from ? Date.parse(options.from) / DAY : -Infinity;
+  const to = options.to ? Date.parse(options.to) / DAY : Infinity;
+  if (topics || from > -Infinity || to < Infinity) {
+    const [, days, numbers] = await facetsOf(m);
+    const wanted = new Set(m.topics.flatMap(([key, name], i) => (topics && (topics.has(key) || topics.has(name)) ? [i] : [])));
+    hits = hits.filter(([n]) => days[n] >= from && days[n] <= to && (!topics || numbers[n].some((t) => wanted.has(t))));
+  }
+  hits.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
+  const offset = options.offset || 0;
+  const slice = hits.slice(offset, options.limit ? offset + options.limit : undefined);
   const chunks = new Map();
-  await Promise.all([...new Set(hits.map(([n]) => Math.floor(n / m.chunk)))].map(async (c) => {
+  await Promise.all([...new Set(slice.map(([n]) => Math.floor(n / m.chunk)))].map(async (c) => {
     chunks.set(c, await load(`d/${c}.json?b=${m.build}`));
   }));
-  const topics = options.topics && options.topics.length ? new Set(options.topics) : null;
-  const from = options.from || "", to = options.to || "";
-  const results = [];
-  for (const [n, score] of hits) {
+  const results = slice.map(([n]) => {
     const [url, title, date, numbers, excerpt] = chunks.get(Math.floor(n / m.chunk))[n % m.chunk];
-    const names = numbers.map((t) => m.topics[t]);
-    if (topics && !names.some(([key, name]) => topics.has(key) || topics.has(name))) continue;
-    const day = date.slice(0, 10);
-    if ((from && day < from) || (to && day > to)) continue;
-    results.push({
-      n, score, url: new URL(url, root).pathname, title, date,
-      excerpt: highlight(excerpt, shown), topics: names.map(([, name]) => name),
-    });
-  }
-  results.sort((a, b) => b.score - a.score || b.n - a.n);
-  return results.map(({ n, score, ...hit }) => hit);
+    return {
+      url: new URL(url, root).pathname, title, excerpt: highlight(excerpt, shown), date,
+      topics: numbers.map((t) => m.topics[t][1]),
+    };
+  });
+  return Object.assign(results, { total: hits.length });
 }
 
 export const searchTopics = async () => (await index()).topics;

@@ -5,8 +5,8 @@ const $ = (id) => document.getElementById(id);
 const form = document.querySelector("form.search-page");
 const input = $("search-query"), topic = $("search-topic"), from = $("search-from"), to = $("search-to");
 const status = $("search-status"), list = $("search-results"), more = $("search-more");
-const PAGE = 50;
-let hits = [], shown = 0, asked = 0;
+const PAGE = 20;
+let hits = [], total = 0, asked = 0, filters = {};
 
 function item(hit) {
   const li = document.createElement("li");
@@ -24,10 +24,15 @@ function item(hit) {
   return li;
 }
 
-function showMore() {
-  list.append(...hits.slice(shown, shown + PAGE).map(item));
-  shown = Math.min(hits.length, shown + PAGE);
-  more.hidden = shown >= hits.length;
+// Details come PAGE hits at a time: a common word can have thousands.
+async function showMore(query, turn) {
+  const found = await digestSearch(query, { ...filters, offset: hits.length, limit: PAGE });
+  if (turn !== asked) return false; // a newer keystroke superseded this one
+  hits.push(...found);
+  total = found.total;
+  list.append(...found.map(item));
+  more.hidden = hits.length >= total;
+  return true;
 }
 
 async function run() {
@@ -39,18 +44,16 @@ async function run() {
   history.replaceState(null, "", url);
   if (!input.value.trim()) { list.replaceChildren(); status.textContent = ""; more.hidden = true; return; }
   status.textContent = status.dataset.loading;
-  let found;
+  filters = { topics: topic.value ? [topic.value] : [], from: from.value, to: to.value };
+  hits = [];
+  list.replaceChildren();
   try {
-    found = await digestSearch(input.value, { topics: topic.value ? [topic.value] : [], from: from.value, to: to.value });
+    if (!(await showMore(input.value, turn))) return;
   } catch (error) {
     if (turn === asked) status.textContent = status.dataset.unavailable;
     return;
   }
-  if (turn !== asked) return; // a newer keystroke superseded this one
-  hits = found; shown = 0;
-  list.replaceChildren();
-  showMore();
-  status.textContent = hits.length ? status.dataset.found.replace("{n}", String(hits.length)) : status.dataset.none;
+  status.textContent = total ? status.dataset.found.replace("{n}", String(total)) : status.dataset.none;
 }
 
 function move(step) {
@@ -68,7 +71,11 @@ let timer = 0;
 input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 120); });
 for (const field of [topic, from, to]) field.addEventListener("change", run);
 form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
-more.addEventListener("click", () => { const first = shown; showMore(); list.querySelectorAll("a")[first]?.focus(); });
+more.addEventListener("click", async () => {
+  const first = hits.length;
+  await showMore(input.value, asked);
+  list.querySelectorAll("a")[first]?.focus();
+});
 document.addEventListener("keydown", (event) => {
   const inResults = list.contains(document.activeElement);
   if (event.key === "ArrowDown" && (inResults || document.activeElement === input)) { event.preventDefault(); move(1); }

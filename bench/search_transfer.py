@@ -1,0 +1,65 @@
+"""What the first search on a built site downloads: bytes per query, in Chromium.
+
+    .venv/bin/python bench/search_transfer.py SITE_OUTPUT BASE_PATH QUERY [QUERY ...]
+
+Serves SITE_OUTPUT (a built site, e.g. bench/.work/.../_site) at BASE_PATH on 127.0.0.1,
+and for each query opens the search page in a fresh browser context (empty cache), waits
+for `window.digestSearch(query)` and adds up the bytes of the responses it caused (the
+index files; the page and its scripts are counted apart). Prints one line per query:
+hits, files fetched, index KB, page and scripts KB, milliseconds.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_folder  # noqa: E402
+
+
+def main() -> None:
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    output, base, queries = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    from playwright.sync_api import sync_playwright
+
+    print("| query | hits | index files | index KB | page + scripts KB | ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    with serve_folder(output, base) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for query in queries:
+            context = browser.new_context()
+            page = context.new_page()
+            sizes: dict[str, int] = {}
+
+            def record(response: Any, sizes: dict[str, int] = sizes) -> None:
+                sizes[response.url] = len(response.body())
+
+            page.on("response", record)
+            page.goto(url + "search/")
+            page.wait_for_function("typeof window.digestSearch === 'function'")
+            page.wait_for_load_state("networkidle")
+            before = dict(sizes)
+            sizes.clear()
+            started = time.perf_counter()
+            hits = page.evaluate("q => window.digestSearch(q).then(h => h.length)", query)
+            ms = (time.perf_counter() - started) * 1000
+            index = {u: n for u, n in sizes.items() if "/search/index/" in u}
+            # meta.json comes with the page (the topic list): it counts as the query's too.
+            index.update({u: n for u, n in before.items() if "/search/index/" in u})
+            page_kb = sum(n for u, n in before.items() if u not in index) / 1024
+            print(
+                f"| {query} | {hits} | {len(index)} | {sum(index.values()) / 1024:.0f} "
+                f"| {page_kb:.0f} | {ms:.0f} |"
+            )
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
