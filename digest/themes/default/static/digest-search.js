@@ -148,5 +148,4 @@ export async function digestSearch(query, options = {}) {
   return Object.assign(results, { total: hits.length });
 }
 
-export const searchTopics = async () => (await index()).topics;
 window.digestSearch = digestSearch;

@@ -1,5 +1,8 @@
-// The search page: the form and the results of window.digestSearch (digest-search.js).
-import { digestSearch, searchTopics } from "./digest-search.js";
+// The search page: the form and the results of window.digestSearch. The engine
+// (digest-search.js) loads with the first search, so the page alone stays light.
+const engine = new URL("digest-search.js", import.meta.url).href;
+window.digestSearch ||= async (query, options) => (await import(engine)).digestSearch(query, options);
+const digestSearch = (query, options) => window.digestSearch(query, options);
 
 const $ = (id) => document.getElementById(id);
 const form = document.querySelector("form.search-page");
@@ -82,7 +85,5 @@ document.addEventListener("keydown", (event) => {
   else if (event.key === "ArrowUp" && inResults) { event.preventDefault(); move(-1); }
   else if (event.key === "Escape" && inResults) input.focus();
 });
-searchTopics().then((topics) => {
-  for (const [key, name] of topics) topic.add(new Option(name, key));
-  topic.value = params.get("topic") || "";
-}).catch(() => {}).finally(run);
+topic.value = params.get("topic") || "";
+run();
