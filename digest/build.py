@@ -38,6 +38,7 @@ from digest.group import Selection, build_site
 from digest.model import Site
 from digest.render import Bodies, Output, Page, SiteRenderer
 from digest.search import index_files, live_index
+from digest.search_index import INDEX_DIR
 from digest.sources import Entry, find_articles
 from digest.theme import Theme, theme_folders
 from digest.write import (
@@ -146,10 +147,11 @@ class Staged:
 # Steps that read the written site and add files to it (a search index), run after every
 # page is in the staging folder and before it is swapped in. Each returns the files to add
 # (path in the site, bytes) and its warnings.
-PostWriteStep = Callable[[Staged], tuple[list[tuple[str, bytes]], list[Problem]]]
+# (path, None) keeps the live file at path as it is.
+PostWriteStep = Callable[[Staged], tuple[list[tuple[str, bytes | None]], list[Problem]]]
 
 
-def search_step(staged: Staged) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+def search_step(staged: Staged) -> tuple[list[tuple[str, bytes | None]], list[Problem]]:
     if not staged.config.search:
         return [], []
     # With no page changed, the live site's index is still the right one; when deferred,
@@ -163,7 +165,7 @@ def search_step(staged: Staged) -> tuple[list[tuple[str, bytes]], list[Problem]]
 
 
 def _has_index(site: Path) -> bool:
-    return bool(live_index(site, probe=True))
+    return (site / INDEX_DIR / "meta.json").is_file()
 
 
 POST_WRITE_STEPS: list[tuple[str, PostWriteStep]] = [("search index", search_step)]
@@ -362,7 +364,10 @@ class _Run:
             files, problems = step(staged)
             notes.extend(problems)
             for rel, data in files:
-                placed = writer.write(rel, data, name)
+                kept = writer.keep_live(rel, name) if data is None else None
+                if data is None and kept is None:
+                    raise DigestError(f"{rel} vanished from the output while building: build again")
+                placed = kept or writer.write(rel, data or b"", name)
                 records[placed.path] = (None, None, *placed.record)
         return notes
 

@@ -16,7 +16,7 @@ TERMS_FILE = "search.sqlite3"  # in the cache folder
 
 def index_files(
     site: Site, bodies: Bodies, cache_folder: Path, now: datetime, live: Path
-) -> list[tuple[str, bytes]]:
+) -> list[tuple[str, bytes | None]]:
     """The index files of the site's published articles (paths under search/index/), made
     from the previous build's index in the live site where that one can be brought up to
     date."""
@@ -27,16 +27,13 @@ def index_files(
         store.close()
 
 
-def live_index(site_folder: Path, probe: bool = False) -> list[tuple[str, bytes]]:
-    """The index files a built site holds now (with probe, just whether it has one)."""
+def live_index(site_folder: Path) -> list[tuple[str, bytes | None]]:
+    """The index files a built site holds now, as (path, None): kept as they are."""
     folder = site_folder / INDEX_DIR
-    meta = folder / "meta.json"
-    if not meta.is_file():
+    if not (folder / "meta.json").is_file():
         return []
-    if probe:
-        return [("meta.json", b"")]
     return [
-        (f"{INDEX_DIR}/{p.relative_to(folder).as_posix()}", p.read_bytes())
+        (f"{INDEX_DIR}/{p.relative_to(folder).as_posix()}", None)
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     ]

@@ -26,6 +26,7 @@ import hashlib
 import html
 import json
 import marshal
+import os
 import re
 import sqlite3
 from array import array
@@ -192,10 +193,20 @@ class IndexState:
     rows: list[DocRow]
     form_docs: dict[str, int]
     build: str
+    digests: dict[str, bytes]  # file (path in the site) -> a hash of its bytes
 
     def pack(self) -> bytes:
         return marshal.dumps(
-            (self.shards, self.topics, self.paths, self.keys, self.rows, self.form_docs, self.build)
+            (
+                self.shards,
+                self.topics,
+                self.paths,
+                self.keys,
+                self.rows,
+                self.form_docs,
+                self.build,
+                self.digests,
+            )
         )
 
     @staticmethod
@@ -205,11 +216,12 @@ class IndexState:
 
 def search_files(
     site: Site, bodies: Bodies, store: TermStore, now: datetime, live: Path | None = None
-) -> list[tuple[str, bytes]]:
+) -> list[tuple[str, bytes | None]]:
     """The index of the site's published articles: (path in the site, bytes) per file.
 
     With the previous build's index in `live` and the state it was made from, only the
-    files that the changed articles touch are made again; the rest are read back."""
+    files that the changed articles touch are made again; the others come as (path, None):
+    the live file, unchanged."""
     articles = indexed(site, now)
     keys = [bodies.key(a) for a in articles]
     topics = [group.topic.key for group in site.topics]
@@ -247,14 +259,16 @@ def search_files(
         known = terms_of(list(wanted))
         before = store.terms(list(gone))
         if len(before) == len(gone):
-            state = IndexState(old.shards, topics, paths, keys, rows, old.form_docs, "")
+            state = IndexState(
+                old.shards, topics, paths, keys, rows, old.form_docs, "", dict(old.digests)
+            )
             files = _update(
                 state, names, old.rows, previous, changed, known, before, old.keys, store
             )
             store.save(made, keys, state)
             return files
     known = terms_of(keys)
-    state = IndexState(shard_count(len(articles)), topics, paths, keys, rows, {}, "")
+    state = IndexState(shard_count(len(articles)), topics, paths, keys, rows, {}, "", {})
     files = _write_all(state, names, [known[k] for k in keys], store)
     store.save(made, keys, state)
     return files
@@ -266,21 +280,22 @@ def _row(article: Article, topic_numbers: dict[str, int]) -> DocRow:
     return (article.url, article.title, when, topics, "")
 
 
-def _live_files(live: Path | None, state: IndexState | None) -> dict[str, bytes] | None:
-    """The previous index's files, if they are the ones the state describes."""
+def _live_files(live: Path | None, state: IndexState | None) -> Path | None:
+    """The previous index's folder, if it holds the files the state describes."""
     if live is None or state is None:
         return None
-    folder = live / INDEX_DIR
     try:
-        meta = json.loads((folder / "meta.json").read_bytes())
+        meta = json.loads((live / INDEX_DIR / "meta.json").read_bytes())
         if meta.get("build") != state.build:
             return None
-        return {
-            f"{INDEX_DIR}/{p.relative_to(folder).as_posix()}": p.read_bytes()
-            for p in folder.rglob("*.json")
+        there = {
+            f"{INDEX_DIR}/{sub}/{entry.name}"
+            for sub in ("t", "f", "d")
+            for entry in os.scandir(live / INDEX_DIR / sub)
         }
     except (OSError, ValueError):
         return None
+    return live if there >= state.digests.keys() else None
 
 
 def _doc_lemmas(terms: ArticleTerms, store: TermStore) -> dict[str, int]:
@@ -296,7 +311,7 @@ def _doc_lemmas(terms: ArticleTerms, store: TermStore) -> dict[str, int]:
 
 def _write_all(
     state: IndexState, names: list[list[str]], terms: Sequence[ArticleTerms], store: TermStore
-) -> list[tuple[str, bytes]]:
+) -> list[tuple[str, bytes | None]]:
     shards = state.shards
     postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}  # the article a lemma's postings end with
@@ -345,13 +360,13 @@ def _update(
     state: IndexState,
     names: list[list[str]],
     old_rows: list[DocRow],
-    previous: dict[str, bytes],
+    live: Path,
     changed: list[int],
     known: dict[bytes, ArticleTerms],
     before: dict[bytes, ArticleTerms],
     old_keys: list[bytes],
     store: TermStore,
-) -> list[tuple[str, bytes]]:
+) -> list[tuple[str, bytes | None]]:
     """The previous index with the changed articles' old terms taken out and new ones put
     in: only the shards of the lemmas and forms whose articles changed are made again."""
     shards, keys, form_docs = state.shards, state.keys, state.form_docs
@@ -379,14 +394,19 @@ def _update(
             excerpts[n] = new_doc.excerpt
     forms_toggled = {f for f, was in present_before.items() if was != (f in form_docs)}
     relisted = {lemma for form in forms_toggled for lemma in store.lemmas_of(form)}
-    files = dict(previous)
+    files: dict[str, bytes | None] = dict.fromkeys(state.digests)  # None: as it is
+
+    def current(rel: str) -> bytes:
+        data = files[rel]
+        return (live / rel).read_bytes() if data is None else data
+
     forms = _forms_by_lemma(form_docs, store) if relisted else {}
     touched_shards: dict[int, set[str]] = {}
     for lemma in lemmas_touched | relisted:
         touched_shards.setdefault(shard_of(lemma, shards), set()).add(lemma)
     for shard, lemmas_here in touched_shards.items():
         rel = f"{INDEX_DIR}/t/{shard}.json"
-        entries: dict[str, list[object]] = json.loads(previous[rel])
+        entries: dict[str, list[object]] = json.loads(current(rel))
         for lemma in lemmas_here:
             entry = entries.get(lemma)
             docs = _decode(entry[1]) if entry else {}  # type: ignore[arg-type]
@@ -407,7 +427,7 @@ def _update(
         if found == (form,):
             continue
         rel = f"{INDEX_DIR}/f/{shard_of(form, shards)}.json"
-        table: dict[str, object] = json.loads(files[rel])
+        table: dict[str, object] = json.loads(current(rel))
         if form in form_docs:
             table[form] = list(found)
         else:
@@ -426,7 +446,6 @@ def _update(
             files[rel] = _json(part)
         else:
             files.pop(rel, None)
-    del files[f"{INDEX_DIR}/meta.json"]
     rel, data = _facets(rows)
     files[rel] = data
     return _with_meta(sorted(files.items()), state, names)
@@ -460,12 +479,18 @@ def _encode(docs: dict[int, int]) -> list[int]:
 
 
 def _with_meta(
-    files: list[tuple[str, bytes]], state: IndexState, names: list[list[str]]
-) -> list[tuple[str, bytes]]:
+    files: Sequence[tuple[str, bytes | None]], state: IndexState, names: list[list[str]]
+) -> list[tuple[str, bytes | None]]:
+    """The files and meta.json, whose `build` names them all; forgets files gone."""
+    digests = state.digests
     build = hashlib.blake2b(digest_size=6)
     for rel, data in files:
+        if data is not None:
+            digests[rel] = hashlib.blake2b(data, digest_size=8).digest()
         build.update(rel.encode())
-        build.update(data)
+        build.update(digests[rel])
+    for gone in digests.keys() - {rel for rel, _ in files}:
+        del digests[gone]
     state.build = build.hexdigest()
     meta = {
         "v": FORMAT,
