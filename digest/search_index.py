@@ -275,7 +275,8 @@ def search_files(
 
 
 def _row(article: Article, topic_numbers: dict[str, int]) -> DocRow:
-    when = article.moment.strftime("%Y-%m-%dT%H:%M") if article.has_time else f"{article.day}"
+    when = article.moment.isoformat(timespec="minutes")[:16] if article.has_time else ""
+    when = when or article.day.isoformat()
     topics = [topic_numbers[t.key] for t in article.topics if t.key in topic_numbers]
     return (article.url, article.title, when, topics, "")
 
