@@ -1,6 +1,7 @@
 """Recall and precision of digest's search on Ukrainian word forms, through digestSearch().
 
     .venv/bin/python bench/search_recall.py [--articles 3000] [--seed 1] [--out FILE]
+                                            [--pagefind BINARY]
 
 Generates a corpus of Ukrainian news-like stories in which every word appears in a form
 drawn at random from its whole paradigm (pymorphy3's dictionary: all cases and numbers,
@@ -12,6 +13,10 @@ served on 127.0.0.1, and each query form is asked in Chromium through the search
     recall     share of the stories holding any form of the word that the search finds
     precision  share of the stories found that hold a form of the word
 
+With --pagefind (the binary of the `pagefind[bin]` package, which digest used before its
+own index), the same site is also indexed by Pagefind as digest did (article bodies, forced
+to Ukrainian) and every query asked through Pagefind's own JS API, side by side.
+
 A rare query form may be held by no story (then the script's fallback to dictionary
 endings finds the word). Needs Debian's Chromium and the test extras (playwright).
 """
@@ -21,10 +26,12 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -114,11 +121,33 @@ def make_corpus(folder: Path, articles: int, seed: int) -> dict[str, set[int]]:
     return holds
 
 
+PAGEFIND_QUERY = """async (q) => {
+  window.pf ||= await import("/recall/pagefind/pagefind.js");
+  await window.pf.options({ baseUrl: "/recall/" });
+  const found = await window.pf.search(q);
+  const data = await Promise.all(found.results.map((r) => r.data()));
+  return data.map((d) => d.url);
+}"""
+
+
+def cells(row: tuple[object, ...]) -> str:
+    word, form, *numbers = row
+    shown = [f"{n:.1%}" if isinstance(n, float) else str(n) for n in numbers]
+    return f"| {word} | {form}{' *' if form in DERIVED else ''} | " + " | ".join(shown) + " |"
+
+
+def judge(found: set[int], truth: set[int]) -> tuple[int, float, float]:
+    """(stories found, recall, precision)."""
+    right = len(found & truth)
+    return len(found), right / len(truth), right / len(found) if found else 1.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--pagefind", type=Path, help="also measure this Pagefind binary")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="digest-recall-") as tmp:
         site = Path(tmp) / "site"
@@ -126,10 +155,19 @@ def main() -> None:
         started = time.perf_counter()
         result = build(site, BuildOptions())
         built = time.perf_counter() - started
+        pagefind_s = 0.0
+        if args.pagefind:
+            started = time.perf_counter()
+            subprocess.run(
+                [str(args.pagefind), "--site", str(site / "_site"), "--force-language", "uk"],
+                check=True,
+                capture_output=True,
+            )
+            pagefind_s = time.perf_counter() - started
         number = {a.url: int(Path(a.path).stem) for a in result.site.articles}
         from playwright.sync_api import sync_playwright
 
-        rows = []
+        rows: list[tuple[object, ...]] = []
         with serve_folder(site / "_site", "/recall/") as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page()
@@ -140,28 +178,39 @@ def main() -> None:
                 for form in forms:
                     hits = page.evaluate("q => window.digestSearch(q)", form)
                     found = {number[h["url"].removeprefix("/recall/")] for h in hits}
-                    right = len(found & truth)
-                    recall = right / len(truth)
-                    precision = right / len(found) if found else 1.0
-                    rows.append((word, form, len(truth), len(found), recall, precision))
+                    row: tuple[object, ...] = (word, form, len(truth), *judge(found, truth))
+                    if args.pagefind:
+                        urls = page.evaluate(PAGEFIND_QUERY, form)
+                        row += judge({number[u.removeprefix("/recall/")] for u in urls}, truth)
+                    rows.append(row)
             browser.close()
     counted = [r for r in rows if r[1] not in DERIVED]
-    recalls = [r[4] for r in counted]
-    precisions = [r[5] for r in counted]
+    recalls = [cast(float, r[4]) for r in counted]
+    precisions = [cast(float, r[5]) for r in counted]
+    head = "| word | query | stories holding it | found | recall | precision |"
+    rule = "|---|---|---:|---:|---:|---:|"
+    pagefind_note = ""
+    if args.pagefind:
+        head += " Pagefind found | Pagefind recall | Pagefind precision |"
+        rule += "---:|---:|---:|"
+        pf_recalls = [cast(float, r[7]) for r in counted]
+        pf_precisions = [cast(float, r[8]) for r in counted]
+        pagefind_note = (
+            f" Pagefind (indexing took {pagefind_s:.1f} s after the build): mean recall "
+            f"{statistics.mean(pf_recalls):.1%}, lowest {min(pf_recalls):.1%}; mean precision "
+            f"{statistics.mean(pf_precisions):.1%}, lowest {min(pf_precisions):.1%}."
+        )
     lines = [
         f"Search recall on {args.articles} generated Ukrainian stories (seed {args.seed}), "
         f"every word in a random form of its paradigm; build {built:.1f} s. "
         f"Over the {len(counted)} inflected forms: mean recall {statistics.mean(recalls):.1%}, "
         f"lowest {min(recalls):.1%}; mean precision {statistics.mean(precisions):.1%}, "
         f"lowest {min(precisions):.1%}. Derived words ({', '.join(sorted(DERIVED))}), marked *, "
-        "are words of their own and not counted.",
+        "are words of their own and not counted." + pagefind_note,
         "",
-        "| word | query | stories holding it | found | recall | precision |",
-        "|---|---|---:|---:|---:|---:|",
-        *(
-            f"| {w} | {f}{' *' if f in DERIVED else ''} | {t} | {n} | {r:.1%} | {p:.1%} |"
-            for w, f, t, n, r, p in rows
-        ),
+        head,
+        rule,
+        *(cells(row) for row in rows),
     ]
     report = "\n".join(lines) + "\n"
     sys.stdout.write(report)
