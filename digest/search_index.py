@@ -233,8 +233,8 @@ def search_files(
     previous = _live_files(live, old)
     made: dict[bytes, ArticleTerms] = {}
 
-    def terms_of(wanted: Sequence[bytes]) -> dict[bytes, ArticleTerms]:
-        known = store.terms(wanted)
+    def terms_of(wanted: set[bytes]) -> dict[bytes, ArticleTerms]:
+        known = store.terms(list(wanted))
         for article, key in zip(articles, keys, strict=True):
             if key in wanted and key not in known:
                 known[key] = made[key] = article_terms(
@@ -256,7 +256,7 @@ def search_files(
         ]
         wanted = {keys[n] for n in changed if n < len(keys)}
         gone = {old.keys[n] for n in changed if n < len(old.keys)}
-        known = terms_of(list(wanted))
+        known = terms_of(wanted)
         before = store.terms(list(gone))
         if len(before) == len(gone):
             state = IndexState(
@@ -267,7 +267,7 @@ def search_files(
             )
             store.save(made, keys, state)
             return files
-    known = terms_of(keys)
+    known = terms_of(set(keys))
     state = IndexState(shard_count(len(articles)), topics, paths, keys, rows, {}, "", {})
     files = _write_all(state, names, [known[k] for k in keys], store)
     store.save(made, keys, state)
