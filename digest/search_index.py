@@ -26,6 +26,7 @@ import hashlib
 import html
 import json
 import marshal
+import multiprocessing
 import os
 import re
 import sqlite3
@@ -36,6 +37,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
+from digest.cache import can_fork, die_with
 from digest.model import Article, Site
 from digest.words import lemmas, words
 
@@ -168,6 +170,11 @@ class TermStore:
             db.executemany("DELETE FROM terms WHERE key = ?", stale)
         db.execute("COMMIT")
 
+    def add_lemmas(self, found: dict[str, tuple[str, ...]]) -> None:
+        if found.keys() - self.lemmas.keys():
+            self.lemmas.update(found)
+            self._new_lemmas = True
+
     def lemmas_of(self, form: str) -> tuple[str, ...]:
         found = self.lemmas.get(form)
         if found is None:
@@ -235,11 +242,9 @@ def search_files(
 
     def terms_of(wanted: set[bytes]) -> dict[bytes, ArticleTerms]:
         known = store.terms(list(wanted))
-        for article, key in zip(articles, keys, strict=True):
-            if key in wanted and key not in known:
-                known[key] = made[key] = article_terms(
-                    article.title, article.summary, bodies.load(article)
-                )
+        todo = {k: a for a, k in zip(articles, keys, strict=True) if k in wanted and k not in known}
+        made.update(_read_terms([(a, k) for k, a in todo.items()], bodies, store))
+        known.update(made)
         return known
 
     if (
@@ -272,6 +277,53 @@ def search_files(
     files = _write_all(state, names, [known[k] for k in keys], store)
     store.save(made, keys, state)
     return files
+
+
+# Below this many articles to read, starting processes costs more than it saves.
+PARALLEL_MIN_ARTICLES = 300
+_shared: tuple[list[tuple[Article, bytes]], Bodies, TermStore, int] | None = None
+
+
+def _read_terms(
+    todo: list[tuple[Article, bytes]], bodies: Bodies, store: TermStore
+) -> dict[bytes, ArticleTerms]:
+    """The terms of the articles, with the lemmas of their new forms in store; in one
+    process per core when there are many (a cold build: reading and lemmatizing)."""
+    global _shared
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(todo) < PARALLEL_MIN_ARTICLES or not can_fork():
+        found = {k: article_terms(a.title, a.summary, bodies.load(a)) for a, k in todo}
+        for terms in found.values():
+            for form in (*terms.title, *terms.body):
+                store.lemmas_of(form)
+        return found
+    _shared = (todo, bodies, store, workers)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=die_with, initargs=(os.getpid(),)) as pool:
+            shares = pool.map(_terms_share, range(workers))
+    finally:
+        _shared = None
+    found = {}
+    for packed, lemmas_found in shares:
+        found.update((k, ArticleTerms.unpack(data)) for k, data in packed)
+        store.add_lemmas(lemmas_found)
+    return found
+
+
+def _terms_share(share: int) -> tuple[list[tuple[bytes, bytes]], dict[str, tuple[str, ...]]]:
+    """In a forked worker: every `workers`-th article's terms, and the lemmas of forms the
+    store did not know."""
+    assert _shared is not None
+    todo, bodies, store, workers = _shared
+    terms, new = [], {}
+    for article, key in todo[share::workers]:
+        found = article_terms(article.title, article.summary, bodies.load(article))
+        terms.append((key, found.pack()))
+        for form in (*found.title, *found.body):
+            if form not in store.lemmas and form not in new:
+                new[form] = lemmas(form)
+    return terms, new
 
 
 def _row(article: Article, topic_numbers: dict[str, int]) -> DocRow:

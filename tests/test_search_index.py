@@ -203,3 +203,16 @@ def test_edits_and_new_stories_update_the_index_in_place_as_a_fresh_build_would(
     assert titles(site)[8] == "Війна і мир"
     same_as_fresh("two")
     assert len(full) == full_after_edit + 1  # only the fresh build made an index from scratch
+
+
+def test_terms_read_in_worker_processes_make_the_same_index(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(SEARCH_SITE, config=SEARCH_CONFIG)
+    build_at_now(site)  # 8 articles: read in this process
+    monkeypatch.setattr(search_index, "PARALLEL_MIN_ARTICLES", 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    forked = tmp_path / "forked"
+    build(site, BuildOptions(now=NOW, output_dir=forked, cache_dir=tmp_path / "forked-cache"))
+    assert compare_outputs(site / "_site", forked) == []
+    assert postings(site, "війна") == [0, 1, 2]
