@@ -17,6 +17,7 @@ first 20 results loaded, as digest's old search page did.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -57,7 +58,9 @@ def main() -> None:
             sizes: dict[str, int] = {}
 
             def record(response: Any, sizes: dict[str, int] = sizes) -> None:
-                sizes[response.url] = len(response.body())
+                # The page may be closed while a response comes: it is not counted.
+                with contextlib.suppress(Exception):
+                    sizes[response.url] = len(response.body())
 
             page.on("response", record)
             page.goto(url + "search/")
