@@ -3,56 +3,33 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import html
-import multiprocessing
-import multiprocessing.connection
 import os
 import shutil
 import sqlite3
-import tempfile
 import time
-import traceback
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from digest.cache import (
-    CACHE_DIR,
-    BuildCache,
-    Generation,
-    ReadOutcome,
-    Record,
-    can_fork,
-    die_with,
-    files_fingerprint,
-    fingerprint,
-    published,
-)
+from digest.cache import CACHE_DIR, BuildCache, Generation, ModelLoader, Record
 from digest.check import escaping_link_problems
 from digest.config import Config, load_config
 from digest.errors import DigestError, Problem
-from digest.group import Selection, build_site
+from digest.fingerprints import files_fingerprint, fingerprint
+from digest.group import Selection, group_site
 from digest.model import Site
-from digest.render import Bodies, Output, Page, SiteRenderer
+from digest.reading import ReadOutcome, entries, model_key, published, read_entries
+from digest.render import Bodies, Output, SiteRenderer
 from digest.search import index_files, live_index
 from digest.search_index import INDEX_DIR
+from digest.settle import Job, settle_pages
 from digest.sources import Entry, find_articles
 from digest.theme import Theme, theme_folders
-from digest.write import (
-    MANIFEST,
-    Placed,
-    SiteWriter,
-    check_output_dir,
-    output_matches,
-    read_manifest,
-    staging_folder,
-)
-
-# Below this many pages to render, starting processes costs more than it saves.
-PARALLEL_MIN_PAGES = 400
+from digest.workers import Progress, no_progress
+from digest.write import SiteWriter, check_output_dir, output_matches, staging_folder
 
 
 @dataclass(frozen=True)
@@ -120,13 +97,6 @@ class BuildResult:
         )
 
 
-Progress = Callable[[str, int, int], None]
-
-
-def _no_progress(stage: str, done: int, total: int) -> None:
-    pass
-
-
 @dataclass(frozen=True)
 class Staged:
     """What a post-write step gets: the new site complete in `folder`, not yet live; the
@@ -172,7 +142,7 @@ POST_WRITE_STEPS: list[tuple[str, PostWriteStep]] = [("search index", search_ste
 
 
 def build(
-    site_dir: Path, options: BuildOptions | None = None, progress: Progress = _no_progress
+    site_dir: Path, options: BuildOptions | None = None, progress: Progress = no_progress
 ) -> BuildResult:
     """Build the site in site_dir. Raises DigestError subclasses for whole-build failures;
     problems with single articles come back as warnings and those articles are skipped.
@@ -209,10 +179,30 @@ def build(
     return result
 
 
+@dataclass(frozen=True)
+class _Keyed:
+    """What the published articles come to before grouping: the key of the grouped model,
+    the key of the whole output, and the warnings about their links."""
+
+    model_key: bytes
+    build_key: bytes
+    link_problems: list[Problem]
+
+
+@dataclass
+class _Written:
+    """What write_pages() put into the staging folder."""
+
+    records: dict[str, Record]
+    outputs: int  # pages, feeds and the like (not static files)
+    rendered: int  # pages made (the rest were unchanged and kept)
+
+
 @dataclass
 class _Run:
-    """One build's steps, in order: read, group, check whether anything changed, write the
-    pages that did into the staging folder, run the post-write steps, swap."""
+    """One build's steps, in order: read, key, nothing to do?, group, write the pages that
+    changed into the staging folder, run the post-write steps, swap. Warnings gather in
+    `warnings` in that order."""
 
     config: Config
     theme: Theme
@@ -225,82 +215,93 @@ class _Run:
     warnings: list[Problem]
 
     def build(self, cache: BuildCache) -> BuildResult:
-        config, selection = self.config, self.selection
-        warnings = self.warnings = list(self.warnings)
-        paths, problems = find_articles(config.content_dir)
-        warnings.extend(problems)
-        read = cache.read_entries(config, paths, self.workers, self.progress)
-        warnings.extend(read.problems)
-        chosen = published(read, selection)
-        model_key = cache.model_key(config, selection, chosen, read)
-        cached = cache.load_model(model_key, config)
-        links = _escaping_links(chosen, read, config)
-        # Everything the output is made from (the model holds no bodies: their keys count).
-        theme_key = self.theme_key
+        self.warnings = list(self.warnings)
+        read = self.read(cache)
+        keyed = self.key(read)
+        cached = cache.load_model(keyed.model_key, self.config)
+        last = cache.generation(self.config.output_dir)
+        writer = SiteWriter(
+            self.config.output_dir, staging_folder(self.config.output_dir, cache.folder)
+        )
+        if cached is not None and self.nothing_to_do(last, keyed, writer):
+            assert last is not None
+            return self.as_before(cached, last, keyed)
+        site = self.group(cache, read, keyed, cached)
+        renderer = SiteRenderer(
+            site,
+            self.theme,
+            cache.bodies(read.keys, read.unstable),
+            keyed.model_key,
+            self.theme_key,
+            cache.digests(),
+        )
+        written = self.write_pages(renderer, writer, last)
+        bodies = cache.bodies(read.keys, read.unstable)
+        notes = self.post_write(writer, written.records, site, bodies, cache.folder)
+        return self.swap(cache, writer, site, read, keyed, written, notes)
+
+    def read(self, cache: BuildCache) -> ReadOutcome:
+        """Every article file under content/, from the cache where unchanged."""
+        paths, problems = find_articles(self.config.content_dir)
+        self.warnings.extend(problems)
+        read = read_entries(cache, self.config, paths, self.workers, self.progress)
+        self.warnings.extend(read.problems)
+        return read
+
+    def key(self, read: ReadOutcome) -> _Keyed:
+        """Name what the output is made from: the published articles as read (the model),
+        the theme and the articles' bodies (the model holds none: their keys count)."""
+        chosen = published(read, self.selection)
+        model = model_key(self.config, self.selection, chosen, read)
+        links = _escaping_links(chosen, read, self.config)
         bodies = (read.keys[stub.path] for stub in chosen)
-        build_key = fingerprint(model_key, theme_key, *bodies)
-        del paths, chosen, read.stubs[:]  # not needed again; a large site's worth of memory
+        build_key = fingerprint(model, self.theme_key, *bodies)
+        read.stubs.clear()  # not needed again; a large site's worth of memory
         read.lean.clear()
+        return _Keyed(model, build_key, links)
 
-        last = cache.generation(config.output_dir)
-        writer = SiteWriter(config.output_dir, staging_folder(config.output_dir, cache.folder))
-        stale = self.session.search_stale and config.search
-        if (
-            cached is not None
-            and last is not None
-            and not stale
-            and _unchanged(last, build_key, writer)
-        ):
-            return BuildResult(
-                config=config,
-                model=cached[0],
-                warnings=[*warnings, *cached[1], *links, *last.notes],
-                pages=last.pages,
-                files=len(last.records),
-                counts=last.counts,
-            )
+    def nothing_to_do(self, last: Generation | None, keyed: _Keyed, writer: SiteWriter) -> bool:
+        """Whether the output folder holds exactly what a build from these inputs writes."""
+        stale = self.session.search_stale and self.config.search
+        return last is not None and not stale and _unchanged(last, keyed.build_key, writer)
 
+    def as_before(
+        self, cached: tuple[ModelLoader, list[Problem]], last: Generation, keyed: _Keyed
+    ) -> BuildResult:
+        """The result of the last build, said again (its model is loaded only if asked)."""
+        loader, problems = cached
+        return BuildResult(
+            config=self.config,
+            model=loader,
+            warnings=[*self.warnings, *problems, *keyed.link_problems, *last.notes],
+            pages=last.pages,
+            files=len(last.records),
+            counts=last.counts,
+        )
+
+    def group(
+        self,
+        cache: BuildCache,
+        read: ReadOutcome,
+        keyed: _Keyed,
+        cached: tuple[ModelLoader, list[Problem]] | None,
+    ) -> Site:
+        """The site model: cached, or grouped from the entries and kept."""
         if cached is not None:
             site, problems = cached[0](), cached[1]
         else:
-            site, problems = build_site(cache.entries(read), config, selection)
+            site, problems = group_site(entries(cache, read), self.config, self.selection)
             read.fresh.clear()  # the model has what grouping needed; let the texts go
-            cache.store_model(model_key, site, problems)
-        warnings += problems + links
-        renderer = SiteRenderer(
-            site, self.theme, cache.bodies(read), model_key, theme_key, cache.digests()
-        )
-        records, pages, rendered = self.write_pages(renderer, writer, last)
-        notes = self.post_write(writer, records, site, cache.bodies(read), cache.folder)
-        warnings += notes
-        counts = (len(site.articles), len(site.days), len(site.topics), len(site.untagged))
-        # Saved before the swap; the records vouch only for the files they name (see Generation).
-        cache.save_generation(
-            config.output_dir, Generation(build_key, pages, counts, records, notes)
-        )
-        removed = writer.finish()
-        cache.tidy()
-        cache.forget_unused(read)
-        _forget_staging(cache)
-        return BuildResult(
-            config=config,
-            model=site,
-            warnings=warnings,
-            pages=pages,
-            files=len(writer.written),
-            changed=writer.changed,
-            removed=removed,
-            parsed=read.parsed,
-            rendered=rendered,
-            counts=counts,
-        )
+            cache.store_model(keyed.model_key, site, problems)
+        self.warnings += problems + keyed.link_problems
+        return site
 
     def write_pages(
         self, renderer: SiteRenderer, writer: SiteWriter, last: Generation | None
-    ) -> tuple[dict[str, Record], int, int]:
+    ) -> _Written:
         """Every output into the staging folder: a page whose inputs are as last time is
-        the live file, linked; the others are settled by _settle(), in worker processes when
-        there are many. Returns (records, outputs, pages rendered)."""
+        the live file, linked; the others are settled (settle.py), in worker processes when
+        there are many."""
         writer.open()
         before = last.records if last is not None else {}
         records: dict[str, Record] = {}
@@ -310,28 +311,28 @@ class _Run:
             count += 1
             if isinstance(item, Output):
                 placed = writer.write(item.path, item.data, item.origin)
-                records[placed.path] = (None, None, *placed.record)
+                records[placed.path] = Record(None, None, *placed.record)
                 continue
             old = before.get(item.path)
-            if old is not None and old[0] == item.key:
+            if old is not None and old.page_key == item.key:
                 # The same model, theme and inputs make the same page: no need to look closer.
-                kept = writer.keep(item.path, item.origin, old[2:])
+                kept = writer.keep(item.path, item.origin, old.stamp)
                 if kept is not None:
-                    records[kept.path] = (item.key, old[1], *kept.record)
+                    records[kept.path] = Record(item.key, old.fine, *kept.record)
                     continue
             jobs.append(Job(writer.claim(item.path, item.origin), item, old))
         rendered = 0
         prepare = partial(renderer.prepare, [job.page for job in jobs])
         settled = settle_pages(jobs, writer, self.workers, self.progress, prepare)
         for page, fine, placed, made in settled:
-            records[placed.path] = (page.key, fine, *placed.record)
+            records[placed.path] = Record(page.key, fine, *placed.record)
             rendered += made
         for rel, source in self.theme.static_files():
             placed = writer.write(rel, source.read_bytes(), str(source))
-            records[placed.path] = (None, None, *placed.record)
+            records[placed.path] = Record(None, None, *placed.record)
         placed = writer.write(".nojekyll", b"", "GitHub Pages marker")
-        records[placed.path] = (None, None, *placed.record)
-        return records, count, rendered
+        records[placed.path] = Record(None, None, *placed.record)
+        return _Written(records, count, rendered)
 
     def post_write(
         self,
@@ -368,8 +369,41 @@ class _Run:
                 if data is None and kept is None:
                     raise DigestError(f"{rel} vanished from the output while building: build again")
                 placed = kept or writer.write(rel, data or b"", name)
-                records[placed.path] = (None, None, *placed.record)
+                records[placed.path] = Record(None, None, *placed.record)
+        self.warnings += notes
         return notes
+
+    def swap(
+        self,
+        cache: BuildCache,
+        writer: SiteWriter,
+        site: Site,
+        read: ReadOutcome,
+        keyed: _Keyed,
+        written: _Written,
+        notes: list[Problem],
+    ) -> BuildResult:
+        """Put the new site live and remember what it is; then tidy the cache."""
+        counts = (len(site.articles), len(site.days), len(site.topics), len(site.untagged))
+        # Saved before the swap; the records vouch only for the files they name (see Generation).
+        generation = Generation(keyed.build_key, written.outputs, counts, written.records, notes)
+        cache.save_generation(self.config.output_dir, generation)
+        removed = writer.finish()
+        cache.tidy()
+        cache.forget_unused(set(read.keys.values()))
+        _forget_staging(cache)
+        return BuildResult(
+            config=self.config,
+            model=site,
+            warnings=self.warnings,
+            pages=written.outputs,
+            files=len(writer.written),
+            changed=writer.changed,
+            removed=removed,
+            parsed=read.parsed,
+            rendered=written.rendered,
+            counts=counts,
+        )
 
 
 def _forget_staging(cache: BuildCache) -> None:
@@ -387,7 +421,7 @@ def _unchanged(last: Generation, build_key: bytes, writer: SiteWriter) -> bool:
     return (
         last.build_key == build_key
         and set(last.records) == writer.previous
-        and output_matches(writer.out, {k: r[2:] for k, r in last.records.items()})
+        and output_matches(writer.out, {k: r.stamp for k, r in last.records.items()})
     )
 
 
@@ -401,179 +435,3 @@ def _escaping_links(chosen: list[Entry], read: ReadOutcome, config: Config) -> l
             anchors = "".join(f'<a href="{html.escape(link)}"></a>' for link in links)
             found.extend(escaping_link_problems(article.path, anchors, config.base_path))
     return found
-
-
-# --- rendering, in processes when there is much of it -------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """A page whose cheap key changed, at its claimed path, with what was there last time."""
-
-    key: str
-    page: Page
-    old: Record | None
-
-
-def settle(job: Job, writer: SiteWriter) -> tuple[bytes, Placed, bool]:
-    """Keep the live file if the page's fine fingerprint is as last time, else render it.
-    Returns (fingerprint, Placed, whether it was rendered). Safe in forked processes."""
-    fine = job.page.fingerprint()
-    if job.old is not None and job.old[1] == fine:
-        kept = writer.keep_claimed(job.key, job.old[2:])
-        if kept is not None:
-            return fine, kept, False
-    return fine, writer.put(job.key, job.page.make()), True
-
-
-def settle_pages(
-    jobs: list[Job],
-    writer: SiteWriter,
-    workers: int,
-    progress: Progress,
-    before_fork: Callable[[], None] = lambda: None,
-) -> Iterator[tuple[Page, bytes, Placed, bool]]:
-    """settle() every job; yields (page, its fingerprint, Placed, rendered). Many jobs go
-    to worker processes, forked after before_fork() (which readies what they share)."""
-    if workers > 1 and len(jobs) >= PARALLEL_MIN_PAGES and can_fork():
-        before_fork()
-        yield from _settle_forked(jobs, writer, workers, progress)
-        return
-    for n, job in enumerate(jobs, start=1):
-        fine, placed, made = settle(job, writer)
-        writer.note(placed)
-        yield job.page, fine, placed, made
-        if n % 1000 == 0:
-            progress("render", n, len(jobs))
-
-
-def _shares(jobs: list[Job], workers: int) -> list[list[int]]:
-    """Split the pages between processes, keeping a group (a home page with its days, which
-    share their digests) in one, each next run of pages going to the least loaded."""
-    shares: list[list[int]] = [[] for _ in range(workers)]
-    start = 0
-    while start < len(jobs):
-        end = start + 1
-        group = jobs[start].page.group
-        while group and end < len(jobs) and jobs[end].page.group == group:
-            end += 1
-        min(shares, key=len).extend(range(start, end))
-        start = end
-    return [share for share in shares if share]
-
-
-def _settle_forked(
-    jobs: list[Job], writer: SiteWriter, workers: int, progress: Progress
-) -> Iterator[tuple[Page, bytes, Placed, bool]]:
-    # fork: the children share the model and the pages' recipes without copying them; frozen,
-    # the parent's objects are not copied into a child just for its garbage collector to look.
-    gc.freeze()
-    try:
-        yield from _settle_in_children(jobs, writer, workers, progress)
-    finally:
-        gc.unfreeze()
-
-
-def _settle_in_children(
-    jobs: list[Job], writer: SiteWriter, workers: int, progress: Progress
-) -> Iterator[tuple[Page, bytes, Placed, bool]]:
-    context = multiprocessing.get_context("fork")
-    waiting: dict[multiprocessing.connection.Connection, multiprocessing.process.BaseProcess] = {}
-    for share in _shares(jobs, workers):
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_settle_share, args=(jobs, share, writer, send, os.getpid())
-        )
-        process.daemon = True
-        process.start()
-        send.close()
-        waiting[receive] = process
-    processes = list(waiting.values())
-    results: list[tuple[int, bytes, Placed, bool]] = []
-    error: BaseException | None = None
-    done = 0
-    while waiting:
-        for ready in multiprocessing.connection.wait(list(waiting)):
-            assert isinstance(ready, multiprocessing.connection.Connection)
-            try:
-                kind, payload = ready.recv()
-            except EOFError:
-                kind, payload = "error", DigestError("a rendering process stopped unexpectedly")
-            if kind == "progress":
-                done += payload
-                progress("render", done, len(jobs))
-                continue
-            if kind == "done":
-                results.extend(payload)
-            elif error is None:
-                error = payload
-                for other in processes:
-                    other.terminate()  # the build fails anyway: stop the others
-            ready.close()
-            del waiting[ready]
-    for finished in processes:
-        finished.join()
-    if error is not None:
-        raise error
-    for index, fine, placed, made in results:
-        writer.note(placed)
-        yield jobs[index].page, fine, placed, made
-
-
-def _settle_share(
-    jobs: list[Job],
-    share: list[int],
-    writer: SiteWriter,
-    conn: multiprocessing.connection.Connection,
-    build_pid: int,
-) -> None:
-    die_with(build_pid)
-    try:
-        placed = []
-        for n, index in enumerate(share, start=1):
-            placed.append((index, *settle(jobs[index], writer)))
-            if n % 500 == 0:
-                conn.send(("progress", 500))
-        conn.send(("done", placed))
-    except DigestError as e:
-        conn.send(("error", e))
-    except BaseException as e:  # a bug: keep its traceback for the report
-        conn.send(("error", RuntimeError(f"{type(e).__name__}: {e}\n{traceback.format_exc()}")))
-    finally:
-        conn.close()
-
-
-# --- verify ------------------------------------------------------------------------------
-
-
-def verify(
-    site_dir: Path, options: BuildOptions | None = None, progress: Progress = _no_progress
-) -> tuple[BuildResult, list[str]]:
-    """Build as usual (incrementally), then from scratch into a temporary folder with an
-    empty cache, and list every file whose bytes differ between the two (empty: identical)."""
-    options = options or BuildOptions()
-    if options.now is None:
-        config, _ = load_config(site_dir, options.output_dir)
-        options = replace(options, now=datetime.now(config.tz))
-    result = build(site_dir, options, progress)
-    with tempfile.TemporaryDirectory(prefix="digest-verify-") as tmp:
-        fresh = Path(tmp) / "site"
-        build(site_dir, replace(options, output_dir=fresh, cache_dir=Path(tmp) / "cache"))
-        return result, compare_outputs(result.config.output_dir, fresh)
-
-
-def compare_outputs(incremental: Path, fresh: Path) -> list[str]:
-    """What differs between two builds' files (each output's own manifest lists them)."""
-    ours = set(read_manifest(incremental))
-    theirs = set(read_manifest(fresh))
-    differences = []
-    for rel in sorted(ours | theirs):
-        if rel == MANIFEST:
-            continue
-        if rel not in theirs:
-            differences.append(f"{rel}: only in the incremental build")
-        elif rel not in ours:
-            differences.append(f"{rel}: missing from the incremental build")
-        elif (incremental / rel).read_bytes() != (fresh / rel).read_bytes():
-            differences.append(f"{rel}: differs from a build from scratch")
-    return differences

@@ -12,7 +12,7 @@ from datetime import date
 from babel import Locale
 from babel.dates import get_day_names
 
-from digest.model import Day, day_url
+from digest.model import Day, day_url, month_url
 
 HEAT_LEVELS = 4
 
@@ -44,7 +44,7 @@ class MonthCalendar:
 
     @property
     def url(self) -> str:
-        return f"{self.first:%Y/%m}/"
+        return month_url(self.first)
 
 
 def heat_level(count: int, busiest: int) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from digest.config import load_config
-from digest.errors import DigestError, Problem
+from digest.errors import CheckError, Problem
 
 # Attributes that hold a URL, by tag, and whether what they point at is an asset
 # (loaded with the page) rather than a link (followed by the reader).
@@ -45,10 +45,6 @@ _ABSOLUTE_URL = re.compile(r"""https?://[^\s"'<>()\[\]\\]+""")
 # Text files whose absolute URLs into the site are checked: feeds, sitemaps, exports, robots.
 _TEXT_SUFFIXES = (".xml", ".json", ".md", ".txt", ".webmanifest")
 _NOT_CHECKED_SCHEMES = ("mailto", "tel", "data", "javascript", "sms", "geo", "blob", "about")
-
-
-class CheckError(DigestError):
-    """There is no built site to check."""
 
 
 @dataclass(frozen=True)

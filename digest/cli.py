@@ -11,8 +11,9 @@ import click
 
 from digest import __version__
 from digest.build import BuildOptions, build
-from digest.build import verify as verify_build
 from digest.errors import ConfigError, DigestError
+from digest.report import echo_problems
+from digest.verify import verify as verify_build
 
 
 class _Progress:
@@ -115,18 +116,16 @@ def build_command(
             result = build(site_dir, options, progress=progress)
     except ConfigError as e:
         progress.end()
-        for problem in e.problems:
-            click.echo(f"error: {problem}", err=True)
+        echo_problems(e.problems)
         click.echo("Build aborted: fix site.yaml and run again.", err=True)
         sys.exit(1)
     except DigestError as e:
         progress.end()
-        click.echo(f"error: {e}", err=True)
+        echo_problems(e.problems)
         click.echo("Build aborted; the previous site was left as it was.", err=True)
         sys.exit(1)
     progress.end()
-    for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    echo_problems(result.warnings, "warning")
     if not quiet:
         click.echo(f"Built {result.summary()} -> {result.config.output_dir}")
     if verify:
@@ -167,15 +166,9 @@ def export_command(site_dir: Path, day: str, as_json: bool, drafts: bool, future
 
     try:
         text, warnings = export_day(site_dir, day, as_json=as_json, drafts=drafts, future=future)
-    except ConfigError as e:
-        for problem in e.problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(1)
     except DigestError as e:
-        click.echo(f"error: {e}", err=True)
-        sys.exit(1)
-    for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _abort(e)
+    echo_problems(warnings, "warning")
     click.echo(text, nl=False)
 
 
@@ -243,9 +236,7 @@ _site_dir_option = click.option(
 
 
 def _abort(error: DigestError) -> NoReturn:
-    problems = error.problems if isinstance(error, ConfigError) else [error]
-    for problem in problems:
-        click.echo(f"error: {problem}", err=True)
+    echo_problems(error.problems)
     sys.exit(1)
 
 
@@ -331,8 +322,7 @@ def deploy_command(
     except DigestError as e:
         _abort(e)
     if result.build is not None:
-        for warning in result.build.warnings:
-            click.echo(f"warning: {warning}", err=True)
+        echo_problems(result.build.warnings, "warning")
         if not quiet:
             click.echo(f"Built {result.build.summary()}")
     if not quiet:

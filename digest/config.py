@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,28 +89,6 @@ class Config:
         return self.base_url + path
 
 
-KNOWN_KEYS = (
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "timezone",
-    "theme",
-    "content_dir",
-    "output_dir",
-    "per_page",
-    "topics",
-    "markdown",
-    "raw_html",
-    "feeds",
-    "search",
-    "encoding_fallback",
-    "max_article_kb",
-    "render_timeout",
-    "theme_options",
-    "cname",
-    "sources",
-)
 TOPIC_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -134,14 +114,283 @@ class _Checker:
             where = where[:-1]
         return None
 
-    def string(self, raw: dict[str, Any], key: str, default: str) -> str:
-        value = raw.get(key, default)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail((key,), f"{key}: expected text, got {type(value).__name__}")
-            return default
-        return str(value)
+
+@dataclass
+class _Reading:
+    """What a setting's reader gets besides its raw value: where to report, the site folder,
+    the `-o` folder given on the command line, and the fields read so far."""
+
+    check: _Checker
+    site_dir: Path
+    output_dir: Path | None
+    fields: dict[str, Any]
+
+
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Config)}
+_MISSING: Any = object()  # a key site.yaml does not have
+Reader = Callable[[_Reading, "Setting", Any], Any]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of site.yaml: how to read it, its default, what it is for (one line of help,
+    shown in the scaffolded site.yaml), and which Config fields it fills."""
+
+    key: str
+    read: Reader
+    help: str
+    example: str = ""  # for the scaffold: a value to show, commented out
+    fields: tuple[str, ...] = ()  # Config fields it fills; default: the one named `key`
+    render_only: bool = False  # changes how pages look, not what a file says when read
+    expected: str = ""  # for numbers: the phrase after "expected" in its error
+
+    @property
+    def config_fields(self) -> tuple[str, ...]:
+        return self.fields or (self.key,)
+
+    @property
+    def default(self) -> Any:
+        """The default of the Config field it fills (declared there, with its type)."""
+        return _DEFAULTS[self.config_fields[0]]
+
+
+# --- readers of one kind of value ---------------------------------------------------------
+
+
+def _text(r: _Reading, s: Setting, value: Any) -> str:
+    if value is _MISSING or value is None:
+        return str(s.default)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        r.check.fail((s.key,), f"{s.key}: expected text, got {type(value).__name__}")
+        return str(s.default)
+    return str(value)
+
+
+def _whole(r: _Reading, s: Setting, value: Any) -> int:
+    if value is _MISSING:
+        return int(s.default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        r.check.fail((s.key,), f"{s.key}: expected {s.expected}, got {value!r}")
+        return int(s.default)
+    return value
+
+
+def _flag(r: _Reading, s: Setting, value: Any) -> bool:
+    if value is _MISSING:
+        return bool(s.default)
+    if not isinstance(value, bool):
+        r.check.fail((s.key,), f"{s.key}: expected true or false, got {value!r}")
+        return bool(s.default)
+    return value
+
+
+def _seconds(r: _Reading, s: Setting, value: Any) -> float:
+    if value is _MISSING:
+        return float(s.default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        r.check.fail((s.key,), f"{s.key}: expected {s.expected}, got {value!r}")
+        return float(s.default)
+    return float(value)
+
+
+# --- readers of one setting -----------------------------------------------------------------
+
+
+def _read_base_url(r: _Reading, s: Setting, value: Any) -> str:
+    return _base_url(r.check, _text(r, s, value))
+
+
+def _read_language(r: _Reading, s: Setting, value: Any) -> str:
+    language = _text(r, s, value)
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        r.check.fail(
+            ("language",), f"language: unknown language `{language}`", "use a code like uk or en"
+        )
+    return language
+
+
+def _read_timezone(r: _Reading, s: Setting, value: Any) -> str:
+    timezone = _text(r, s, value)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        r.check.fail(
+            ("timezone",),
+            f"timezone: unknown time zone `{timezone}`",
+            "use an IANA name like Europe/Kyiv",
+        )
+    return timezone
+
+
+def _read_theme(r: _Reading, s: Setting, value: Any) -> str:
+    theme = _text(r, s, value)
+    if theme != "default" and not (r.site_dir / "themes" / theme).is_dir():
+        r.check.fail(
+            ("theme",), f"theme: no folder themes/{theme}", "create it or use theme: default"
+        )
+    return theme
+
+
+def _read_content_dir(r: _Reading, s: Setting, value: Any) -> Path:
+    content_dir = r.site_dir / _text(r, s, value)
+    if not content_dir.is_dir():
+        r.check.fail(
+            ("content_dir",),
+            f"content_dir: no folder {content_dir.name}",
+            "create it and put articles in it",
+        )
+    return content_dir.resolve()
+
+
+def _read_output_dir(r: _Reading, s: Setting, value: Any) -> Path:
+    out = r.output_dir if r.output_dir is not None else r.site_dir / _text(r, s, value)
+    return out.resolve()
+
+
+def _read_encoding(r: _Reading, s: Setting, value: Any) -> str:
+    encoding = _text(r, s, value)
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            r.check.fail(
+                ("encoding_fallback",),
+                f"encoding_fallback: unknown encoding `{encoding}`",
+                "use a Python codec name like cp1251 or koi8-u",
+            )
+            return ""
+    return encoding
+
+
+def _read_feeds(r: _Reading, s: Setting, value: Any) -> tuple[int, bool]:
+    return _feeds(r.check, None if value is _MISSING else value)
+
+
+def _read_theme_options(r: _Reading, s: Setting, value: Any) -> ThemeOptions:
+    raw = None if value is _MISSING else value
+    return read_theme_options(r.check, raw, r.site_dir, r.fields["theme"])
+
+
+def _read_topics(r: _Reading, s: Setting, value: Any) -> tuple[TopicRule, ...]:
+    return _topics(r.check, None if value is _MISSING else value)
+
+
+def _read_markdown(
+    r: _Reading, s: Setting, value: Any
+) -> tuple[tuple[str, ...], dict[str, dict[str, Any]]]:
+    return _markdown(r.check, None if value is _MISSING else value)
+
+
+def _read_cname(r: _Reading, s: Setting, value: Any) -> str:
+    return _text(r, s, value).strip()
+
+
+def _read_sources(r: _Reading, s: Setting, value: Any) -> tuple[Source, ...]:
+    return _sources(r.check, None if value is _MISSING else value)
+
+
+# Every key site.yaml may have, in the order they are checked (and problems listed). From
+# this table come the validation, the unknown-key check, the settings that only change how
+# pages look (a change to one reads no article again), and the scaffold's site.yaml.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("title", _text, "the site's name", render_only=True),
+    Setting("description", _text, "one line for feeds and search engines", render_only=True),
+    Setting(
+        "base_url",
+        _read_base_url,
+        "where the site is published; may carry a path",
+        "https://user.github.io/news/",
+        render_only=True,
+    ),
+    Setting("language", _read_language, "uk or en: dates and the theme's words", render_only=True),
+    Setting("timezone", _read_timezone, "an IANA name: which day an article is on"),
+    Setting("theme", _read_theme, "a folder under themes/", render_only=True),
+    Setting("content_dir", _read_content_dir, "where the articles are"),
+    Setting(
+        "output_dir",
+        _read_output_dir,
+        "where the site is written (GitHub's Pages actions expect _site)",
+        render_only=True,
+    ),
+    Setting(
+        "per_page",
+        _whole,
+        "days per home page, stories per topic page",
+        render_only=True,
+        expected="a whole number of at least 1",
+    ),
+    Setting("raw_html", _flag, "keep HTML written in articles (else it is cleaned)"),
+    Setting(
+        "feeds",
+        _read_feeds,
+        "items per feed (limit) and a feed for each day (per_day)",
+        "{limit: 20, per_day: false}",
+        fields=("feed_limit", "feed_per_day"),
+        render_only=True,
+    ),
+    Setting("search", _flag, "offline full-text search with Pagefind", render_only=True),
+    Setting(
+        "encoding_fallback",
+        _read_encoding,
+        "how to read files that are not UTF-8",
+        "cp1251",
+    ),
+    Setting(
+        "max_article_kb",
+        _whole,
+        "larger articles are skipped with a warning",
+        expected="a whole number of KB",
+    ),
+    Setting(
+        "render_timeout",
+        _seconds,
+        "seconds of Markdown per article before giving up",
+        expected="seconds above 0",
+    ),
+    Setting(
+        "theme_options",
+        _read_theme_options,
+        "accent colours, a logo and links in the masthead",
+        '{accent: "#b3261e"}',
+        render_only=True,
+    ),
+    Setting(
+        "topics",
+        _read_topics,
+        "topics by key (the URL): a name, and keywords that start words",
+        "{world: {name: World, keywords: [summit]}}",
+        render_only=True,
+    ),
+    Setting(
+        "markdown",
+        _read_markdown,
+        "Python-Markdown extensions and their settings",
+        "{extensions: [tables, footnotes, toc, fenced_code, sane_lists]}",
+        fields=("markdown_extensions", "markdown_extension_configs"),
+    ),
+    Setting(
+        "cname",
+        _read_cname,
+        "a custom domain: `digest deploy` writes it to CNAME",
+        "news.example.org",
+        render_only=True,
+    ),
+    Setting(
+        "sources",
+        _read_sources,
+        "outlets by folder under content/ (name, site), and their feeds for digest fetch",
+        "{unian: {name: УНІАН, url: https://www.unian.ua/rss}}",
+    ),
+)
+KNOWN_KEYS = tuple(s.key for s in SETTINGS)
+# Config fields whose change does not make digest read the articles again: the render-only
+# settings' and the site folder's. Everything else counts, so a new reader setting is part
+# of the key without anyone remembering to add it here.
+RENDER_ONLY_FIELDS = frozenset(
+    {"site_dir", *(f for s in SETTINGS if s.render_only for f in s.config_fields)}
+)
 
 
 def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config, list[Problem]]:
@@ -176,124 +425,16 @@ def load_config(site_dir: Path, output_dir: Path | None = None) -> tuple[Config,
             close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
             hint = f"did you mean `{close[0]}`?" if close else "remove it"
             check.warn((str(key),), f"unknown setting `{key}`", hint)
-
-    title = check.string(raw, "title", Config.title)
-    description = check.string(raw, "description", "")
-    base_url = _base_url(check, check.string(raw, "base_url", "/"))
-    language = check.string(raw, "language", Config.language)
-    try:
-        Locale.parse(language.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        check.fail(
-            ("language",), f"language: unknown language `{language}`", "use a code like uk or en"
+    reading = _Reading(check, site_dir, output_dir, {})
+    for setting in SETTINGS:
+        value = setting.read(reading, setting, raw.get(setting.key, _MISSING))
+        names = setting.config_fields
+        reading.fields.update(
+            zip(names, value, strict=True) if len(names) > 1 else [(names[0], value)]
         )
-    timezone = check.string(raw, "timezone", Config.timezone)
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        check.fail(
-            ("timezone",),
-            f"timezone: unknown time zone `{timezone}`",
-            "use an IANA name like Europe/Kyiv",
-        )
-    theme = check.string(raw, "theme", "default")
-    if theme != "default" and not (site_dir / "themes" / theme).is_dir():
-        check.fail(
-            ("theme",), f"theme: no folder themes/{theme}", "create it or use theme: default"
-        )
-    content_dir = site_dir / check.string(raw, "content_dir", "content")
-    if not content_dir.is_dir():
-        check.fail(
-            ("content_dir",),
-            f"content_dir: no folder {content_dir.name}",
-            "create it and put articles in it",
-        )
-    out = (
-        output_dir
-        if output_dir is not None
-        else site_dir / check.string(raw, "output_dir", "_site")
-    )
-    per_page = raw.get("per_page", Config.per_page)
-    if isinstance(per_page, bool) or not isinstance(per_page, int) or per_page < 1:
-        check.fail(
-            ("per_page",), f"per_page: expected a whole number of at least 1, got {per_page!r}"
-        )
-        per_page = Config.per_page
-    raw_html = raw.get("raw_html", False)
-    if not isinstance(raw_html, bool):
-        check.fail(("raw_html",), f"raw_html: expected true or false, got {raw_html!r}")
-        raw_html = False
-    feed_limit, feed_per_day = _feeds(check, raw.get("feeds"))
-    search = raw.get("search", True)
-    if not isinstance(search, bool):
-        check.fail(("search",), f"search: expected true or false, got {search!r}")
-        search = True
-    encoding_fallback = check.string(raw, "encoding_fallback", "")
-    if encoding_fallback:
-        try:
-            codecs.lookup(encoding_fallback)
-        except LookupError:
-            check.fail(
-                ("encoding_fallback",),
-                f"encoding_fallback: unknown encoding `{encoding_fallback}`",
-                "use a Python codec name like cp1251 or koi8-u",
-            )
-            encoding_fallback = ""
-    max_article_kb = raw.get("max_article_kb", Config.max_article_kb)
-    if (
-        isinstance(max_article_kb, bool)
-        or not isinstance(max_article_kb, int)
-        or max_article_kb < 1
-    ):
-        check.fail(
-            ("max_article_kb",),
-            f"max_article_kb: expected a whole number of KB, got {max_article_kb!r}",
-        )
-        max_article_kb = Config.max_article_kb
-    render_timeout = raw.get("render_timeout", Config.render_timeout)
-    if (
-        isinstance(render_timeout, bool)
-        or not isinstance(render_timeout, int | float)
-        or render_timeout <= 0
-    ):
-        check.fail(
-            ("render_timeout",), f"render_timeout: expected seconds above 0, got {render_timeout!r}"
-        )
-        render_timeout = Config.render_timeout
-    theme_options = read_theme_options(check, raw.get("theme_options"), site_dir, theme)
-    topics = _topics(check, raw.get("topics"))
-    extensions, ext_configs = _markdown(check, raw.get("markdown"))
-    cname = check.string(raw, "cname", "").strip()
-    sources = _sources(check, raw.get("sources"))
-
     if check.problems:
         raise ConfigError(check.problems)
-    config = Config(
-        site_dir=site_dir,
-        title=title,
-        description=description,
-        base_url=base_url,
-        language=language,
-        timezone=timezone,
-        theme=theme,
-        content_dir=content_dir.resolve(),
-        output_dir=out.resolve(),
-        per_page=per_page,
-        topics=topics,
-        markdown_extensions=extensions,
-        markdown_extension_configs=ext_configs,
-        raw_html=raw_html,
-        feed_limit=feed_limit,
-        feed_per_day=feed_per_day,
-        search=search,
-        encoding_fallback=encoding_fallback,
-        max_article_kb=max_article_kb,
-        render_timeout=float(render_timeout),
-        theme_options=theme_options,
-        cname=cname,
-        sources=sources,
-    )
-    return config, check.warnings
+    return Config(site_dir=site_dir, **reading.fields), check.warnings
 
 
 def _base_url(check: _Checker, value: str) -> str:
@@ -407,7 +548,13 @@ def _sources(check: _Checker, raw: Any) -> tuple[Source, ...]:
             close = difflib.get_close_matches(str(unknown), SOURCE_KEYS, n=1)
             hint = f"did you mean `{close[0]}`?" if close else "use " + ", ".join(SOURCE_KEYS)
             check.warn(where, f"sources.{key}: unknown setting `{unknown}`", hint)
-        text = {name: check.string(spec, name, "") for name in ("name", "url", "site", "language")}
+        text = {}
+        for name in ("name", "url", "site", "language"):
+            value = spec.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, str)):
+                check.fail((*where, name), f"sources.{key}.{name}: expected text, got {value!r}")
+                value = None
+            text[name] = value or ""
         for name in ("url", "site"):
             if text[name] and urlsplit(text[name]).scheme not in ("http", "https"):
                 check.fail(

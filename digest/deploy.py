@@ -18,7 +18,7 @@ from pathlib import Path
 from digest import __version__
 from digest.build import BuildOptions, BuildResult, build
 from digest.config import Config, load_config
-from digest.errors import DigestError
+from digest.errors import DeployError
 from digest.write import MANIFEST
 
 _CNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\.?$", re.I)
@@ -28,10 +28,6 @@ _FALLBACK_IDENTITY = {
     "GIT_COMMITTER_NAME": "digest deploy",
     "GIT_COMMITTER_EMAIL": "digest@localhost",
 }
-
-
-class DeployError(DigestError):
-    """The site cannot be deployed: no git repository, no remote, uncommitted content..."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from digest.config import Config, load_config
 from digest.errors import DigestError, Problem
 from digest.feeds import day_json, day_markdown
-from digest.group import Selection, build_site
+from digest.group import Selection, group_site
 from digest.i18n import Localizer
 from digest.model import Site
 from digest.sources import find_articles, iter_entries
@@ -23,7 +23,7 @@ def read_site(config: Config, selection: Selection, workers: int = 1) -> tuple[S
         warnings.extend(problems)
         if entry is not None:
             entries.append(entry)
-    site, problems = build_site(entries, config, selection)
+    site, problems = group_site(entries, config, selection)
     return site, warnings + problems
 
 

@@ -58,14 +58,14 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(words) + ")", re.IGNORECASE)
 
 
-def build_site(
+def group_site(
     entries: Iterable[Entry], config: Config, selection: Selection
 ) -> tuple[Site, list[Problem]]:
     """Apply the site's rules to what the readers found and freeze the result."""
     problems: list[Problem] = []
     index = TopicIndex(config.topics)
     published = sorted(
-        (e for e in entries if _is_published(e, selection)), key=lambda e: (e.date, e.path)
+        (e for e in entries if is_published(e, selection)), key=lambda e: (e.date, e.path)
     )
     used: dict[tuple[date, str], str] = {}
     articles = []
@@ -109,7 +109,10 @@ def build_site(
     return site, problems
 
 
-def _is_published(entry: Entry, selection: Selection) -> bool:
+def is_published(entry: Entry, selection: Selection) -> bool:
+    """Whether the site shows the entry: not a draft (unless drafts are asked for), and not
+    dated after the selection's moment (unless future ones are). Reads only the date,
+    has_time and draft, so the build can decide it from a cached stub (Entry.stub)."""
     if entry.draft and not selection.drafts:
         return False
     if selection.future:

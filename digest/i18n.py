@@ -10,7 +10,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date
 
-from digest.errors import ThemeError
+from digest.errors import Problem, ThemeError
 from digest.yamlload import YamlProblem, load_yaml
 
 FALLBACK_LANGUAGE = "en"
@@ -39,9 +39,9 @@ def load_words(folders: list[Path], language: str) -> dict[str, object]:
                 try:
                     data, _ = load_yaml(path.read_text(encoding="utf-8"))
                 except YamlProblem as e:
-                    raise ThemeError(f"{path}:{e.line}: {e.message}") from None
+                    raise ThemeError(Problem(str(path), e.line, e.message)) from None
                 if not isinstance(data, dict):
-                    raise ThemeError(f"{path}: expected `word: translation` lines")
+                    raise ThemeError(Problem(str(path), None, "expected `word: translation` lines"))
                 words.update({str(k): v for k, v in data.items()})
     return words
 
@@ -84,9 +84,11 @@ class Localizer:
         """`stories` with 5 -> "5 новин": picks the language's plural form from the words file."""
         forms = self.words.get(word)
         if not isinstance(forms, Mapping):
-            raise ThemeError(f"i18n: `{word}` needs plural forms like {{one: ..., other: ...}}")
+            raise ThemeError(
+                Problem("i18n", None, f"`{word}` needs plural forms like {{one: ..., other: ...}}")
+            )
         form = self.locale.plural_form(n)
         text = forms.get(form, forms.get("other"))
         if not isinstance(text, str):
-            raise ThemeError(f"i18n: `{word}` has no `{form}` or `other` form")
+            raise ThemeError(Problem("i18n", None, f"`{word}` has no `{form}` or `other` form"))
         return text.replace("{n}", str(n))

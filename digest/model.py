@@ -19,7 +19,7 @@ class Topic:
 
     @property
     def url(self) -> str:
-        return f"tags/{self.key}/"
+        return topic_url(self.key)
 
 
 @dataclass(frozen=True)
@@ -81,5 +81,24 @@ class Site:
     untagged: tuple[Article, ...]
 
 
+# The site's URL scheme, in one place: the model's objects and the templates use these.
+
+
 def day_url(d: dt.date) -> str:
+    """A day's digest: `2026/02/11/`."""
     return f"{d:%Y/%m/%d}/"
+
+
+def month_url(d: dt.date) -> str:
+    """The month archive of the month d is in: `2026/02/`."""
+    return f"{d:%Y/%m}/"
+
+
+def year_url(year: int) -> str:
+    """A year's archive: `2026/`."""
+    return f"{year}/"
+
+
+def topic_url(key: str) -> str:
+    """A topic's first page: `tags/economy/`."""
+    return f"tags/{key}/"

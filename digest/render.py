@@ -15,7 +15,6 @@ from typing import Any, Protocol, TypeVar
 import jinja2
 
 from digest import __version__, feeds
-from digest.cache import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
 from digest.calendar_view import Calendars
 from digest.compose import DigestRenderer, compose_day_html
 from digest.feeds import (
@@ -31,9 +30,19 @@ from digest.feeds import (
     sitemaps,
     topic_feed,
 )
+from digest.fingerprints import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
 from digest.i18n import Localizer
 from digest.metadata import day_collection, news_article, og_locale
-from digest.model import Article, Day, Site, TopicGroup
+from digest.model import (
+    Article,
+    Day,
+    Site,
+    TopicGroup,
+    day_url,
+    month_url,
+    topic_url,
+    year_url,
+)
 from digest.theme import Theme
 
 T = TypeVar("T")
@@ -141,7 +150,7 @@ class Month:
 
     @property
     def url(self) -> str:
-        return f"{self.first:%Y/%m}/"
+        return month_url(self.first)
 
     @property
     def story_count(self) -> int:
@@ -155,7 +164,7 @@ class Year:
 
     @property
     def url(self) -> str:
-        return f"{self.year}/"
+        return year_url(self.year)
 
     @property
     def story_count(self) -> int:
@@ -242,6 +251,10 @@ class SiteRenderer:
         env = theme.env
         env.globals.update(
             url=_url,
+            day_url=day_url,
+            month_url=month_url,
+            year_url=year_url,
+            topic_url=topic_url,
             plural=self.local.plural,
             t=theme.words,
             site=self.config,

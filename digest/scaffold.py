@@ -15,8 +15,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from digest import __version__
-from digest.config import load_config
-from digest.errors import DigestError
+from digest.config import SETTINGS, load_config
+from digest.errors import ScaffoldError
 from digest.slugs import slugify
 
 TEMPLATES = Path(__file__).parent / "scaffold"
@@ -34,10 +34,6 @@ ACTIONS = {
 _MARKER = re.compile(r"@[A-Z_]+@")
 _CRON_FIELD = re.compile(r"^[0-9*/,\-A-Za-z]+$")
 _SCAFFOLD_TIMEZONE = "UTC"  # the timezone the scaffolded site.yaml sets
-
-
-class ScaffoldError(DigestError):
-    """A new site or article cannot be written where asked."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +59,17 @@ def new_site(
     requirement, known = _requirement()
     values = {
         "TITLE": title.strip(),
-        "TITLE_YAML": _yaml_str(title.strip()),
-        "BASE_URL": base_url or f"https://example.github.io/{_folder_slug(folder)}/",
+        "SETTINGS": settings_yaml(
+            {
+                "title": _yaml_str(title.strip()),
+                "description": "A short daily digest of the news, grouped by topic.",
+                "base_url": base_url or f"https://example.github.io/{_folder_slug(folder)}/",
+                "language": "en",
+                "timezone": _SCAFFOLD_TIMEZONE,
+                "per_page": "10",
+                "topics": _SCAFFOLD_TOPICS,
+            }
+        ),
         "SCHEDULE": _schedule_block(schedule),
         "REQUIREMENT": requirement,
         "VERSION": __version__,
@@ -190,6 +195,41 @@ def _requirement() -> tuple[str, bool]:
         f"digest @ git+https://github.com/OWNER/digest@v{__version__}",
         False,
     )
+
+
+def settings_yaml(values: dict[str, str]) -> str:
+    """site.yaml's settings, one a line with its help (config.SETTINGS): those in values set
+    to them, the others commented out with their default or an example."""
+    lines = []
+    for setting in SETTINGS:
+        value = values.get(setting.key)
+        if value is not None:
+            text = f"{setting.key}:{'' if value.startswith(chr(10)) else ' '}{value}"
+        else:
+            text = f"# {setting.key}: {setting.example or _yaml_default(setting.default)}"
+        if "\n" in text or len(text) > 28:  # too long to share a line: help goes above
+            lines += [f"# {setting.help}:", text]
+        else:
+            lines.append(f"{text:<29} # {setting.help}")
+    return "\n".join(lines)
+
+
+def _yaml_default(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if value != "" else '""'
+
+
+_SCAFFOLD_TOPICS = """
+  world:                      # the key is the URL: /tags/world/
+    name: World
+    keywords: [summit, talks, envoy, diplomat]
+  economy:
+    name: Economy
+    keywords: [budget, inflation, bank, prices]
+  technology:
+    name: Technology
+    keywords: [software, startup, digital, satellite]"""
 
 
 def _folder_slug(folder: Path) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from digest.cache import code_fingerprint, fingerprint
+from digest.fingerprints import code_fingerprint, fingerprint
 from digest.model import Site
 from digest.render import Bodies
 from digest.search_index import INDEX_DIR, TermStore, search_files

@@ -37,9 +37,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from digest.cache import can_fork, die_with
 from digest.model import Article, Site
 from digest.words import lemmas, words
+from digest.workers import can_fork, die_with
 
 INDEX_DIR = "search/index"
 FORMAT = 1  # meta.json "v": bumped when the files change shape

@@ -26,6 +26,7 @@ import click
 from digest.build import BuildOptions, BuildSession
 from digest.config import load_config
 from digest.errors import ConfigError, Problem
+from digest.report import problem_lines
 from digest.watch import (
     QUIET_SECONDS,
     Change,
@@ -731,8 +732,8 @@ def run_serve(
     try:
         preview.start()
     except ConfigError as e:
-        for problem in e.problems:
-            reporter.notice(f"error: {problem}")
+        for line in problem_lines(e.problems):
+            reporter.notice(line)
         reporter.notice("Not serving: fix site.yaml and run again.")
         return 1
     except OSError as e:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import html
-import multiprocessing
 import os
 import re
 import signal
 import threading
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,9 @@ import nh3
 
 from digest.config import Config
 from digest.dates import parse_date, parse_date_leniently
-from digest.errors import Problem, SourceError
+from digest.errors import Problem, SourceError, display_path
 from digest.slugs import slugify
+from digest.workers import parallel_map
 from digest.yamlload import YamlProblem, load_yaml
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -73,6 +73,28 @@ class Entry:
     draft: bool
     body_html: str
     text: str  # plain words for keyword rules: title, summary, body
+
+    @classmethod
+    def stub(cls, path: str, when: datetime, has_time: bool, draft: bool) -> Entry:
+        """An entry carrying only what deciding whether it is published reads (see
+        group.is_published), so a build need not load whole entries to know whether its
+        cached model still holds."""
+        return cls(
+            path=path,
+            format="",
+            title="",
+            date=when,
+            has_time=has_time,
+            tags=(),
+            summary="",
+            author="",
+            source="",
+            lang="",
+            slug="",
+            draft=draft,
+            body_html="",
+            text="",
+        )
 
 
 def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -131,7 +153,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _outside_link(path: Path, content_dir: Path) -> Problem:
-    shown = _shown_path(path, content_dir.parent.resolve())
+    shown = display_path(path, content_dir.parent.resolve())
     return Problem(
         shown,
         None,
@@ -162,7 +184,7 @@ class ArticleReader:
 
     def read(self, path: Path) -> tuple[Entry, list[Problem]]:
         """Read one file; raise SourceError naming the file and line if it cannot be used."""
-        shown = _shown_path(path, self.config.site_dir)
+        shown = display_path(path, self.config.site_dir)
         try:
             data = path.read_bytes()
         except OSError as e:
@@ -398,13 +420,6 @@ def sanitize(fragment: str) -> str:
     return str(nh3.clean(fragment, attributes=ALLOWED_ATTRIBUTES, link_rel=None))
 
 
-def _shown_path(path: Path, site_dir: Path) -> str:
-    try:
-        return path.relative_to(site_dir).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _size(n: int) -> str:
     return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.0f} KB"
 
@@ -560,7 +575,6 @@ def _shorten(text: str) -> str:
 
 ReadResult = tuple[Path, Entry | None, list[Problem]]
 PARALLEL_MIN_FILES = 300  # below this, starting worker processes costs more than it saves
-_worker_reader: ArticleReader | None = None
 
 
 def read_file(reader: ArticleReader, path: Path) -> ReadResult:
@@ -572,25 +586,12 @@ def read_file(reader: ArticleReader, path: Path) -> ReadResult:
     return path, entry, problems
 
 
-def _start_worker(config: Config) -> None:
-    global _worker_reader
-    _worker_reader = ArticleReader(config)
-
-
-def _read_in_worker(path: Path) -> ReadResult:
-    assert _worker_reader is not None
-    return read_file(_worker_reader, path)
-
-
 def iter_entries(config: Config, paths: list[Path], workers: int = 1) -> Iterator[ReadResult]:
     """Read each path, in order; Markdown is CPU-bound, so large sites use worker processes."""
-    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
-        reader = ArticleReader(config)
-        for path in paths:
-            yield read_file(reader, path)
-        return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        workers, context, initializer=_start_worker, initargs=(config,)
-    ) as pool:
-        yield from pool.map(_read_in_worker, paths, chunksize=64)
+    yield from parallel_map(
+        _reader, (config,), paths, workers, min_items=PARALLEL_MIN_FILES, chunksize=64
+    )
+
+
+def _reader(config: Config) -> Callable[[Path], ReadResult]:
+    return partial(read_file, ArticleReader(config))

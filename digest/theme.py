@@ -14,7 +14,7 @@ import jinja2.meta
 import jinja2.nodes
 
 from digest.config import Config
-from digest.errors import ThemeError
+from digest.errors import Problem, ThemeError
 from digest.i18n import load_words
 
 BUILTIN_THEME = Path(__file__).parent / "themes" / "default"
@@ -59,12 +59,14 @@ class Theme:
                 template = self._templates[name] = self.env.get_template(name)
             return template.render(context)
         except jinja2.TemplateSyntaxError as e:
-            where = f"{e.filename or e.name}:{e.lineno}"
-            raise ThemeError(f"{where}: template syntax error: {e.message}") from e
+            where = e.filename or e.name or name
+            raise ThemeError(Problem(where, e.lineno, f"template syntax error: {e.message}")) from e
         except jinja2.TemplateNotFound as e:
-            raise ThemeError(f"theme: template {e.name} not found (needed for {name})") from e
+            raise ThemeError(
+                Problem("theme", None, f"template {e.name} not found (needed for {name})")
+            ) from e
         except Exception as e:  # anything a template raises is the theme's problem to report
-            raise ThemeError(f"{_template_line(e, name)}: {e}") from e
+            raise ThemeError(Problem(*_template_line(e, name), str(e))) from e
 
     def closure(self, name: str) -> tuple[dict[str, str], set[str], bool]:
         """(sources by name, names the templates read from their context, whether any of
@@ -88,12 +90,12 @@ class Theme:
                     yield "static/" + rel, path
 
 
-def _template_line(error: BaseException, fallback: str) -> str:
-    """Jinja rewrites tracebacks to point into templates: report the innermost template line."""
-    where = fallback
+def _template_line(error: BaseException, fallback: str) -> tuple[str, int | None]:
+    """Jinja rewrites tracebacks to point into templates: the innermost template line."""
+    where: tuple[str, int | None] = (fallback, None)
     for frame in traceback.extract_tb(error.__traceback__):
         if frame.filename.endswith((".html", ".xml", ".txt", ".md", ".json")):
-            where = f"{frame.filename}:{frame.lineno}"
+            where = (frame.filename, frame.lineno)
     return where
 
 

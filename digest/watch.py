@@ -6,7 +6,6 @@ import contextlib
 import errno
 import logging
 import queue
-import re
 import signal
 import threading
 import time
@@ -25,7 +24,8 @@ from watchdog.observers.polling import PollingObserver
 
 from digest.build import BuildOptions, BuildResult, BuildSession, build
 from digest.config import CONFIG_NAME, Config, load_config
-from digest.errors import ConfigError, DigestError, Problem
+from digest.errors import ConfigError, DigestError, Problem, display_path
+from digest.report import echo_problems, problem_lines
 from digest.sources import ARTICLE_SUFFIXES
 
 QUIET_SECONDS = 0.02  # a save is a handful of events within a few ms; wait this long for calm
@@ -296,8 +296,6 @@ def _stop_observer(observer: BaseObserver) -> None:
 
 # Rebuilding ---------------------------------------------------------------------------
 
-_WHERE = re.compile(r"^(?P<path>[^\n:]+?):(?P<line>\d+): (?P<message>.*)$", re.S)
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -315,17 +313,6 @@ class Outcome:
         return self.result is None
 
 
-def problems_of(error: DigestError) -> tuple[Problem, ...]:
-    """An error as Problems; 'path:line: message' texts are split so both ends can show them."""
-    if isinstance(error, ConfigError):
-        return tuple(error.problems)
-    text = str(error)
-    match = _WHERE.match(text)
-    if match:
-        return (Problem(match["path"], int(match["line"]), match["message"]),)
-    return (Problem("", None, text),)
-
-
 def build_once(
     site_dir: Path, options: BuildOptions, changes: frozenset[Change] = frozenset()
 ) -> Outcome:
@@ -337,7 +324,7 @@ def build_once(
         return Outcome(
             changes,
             None,
-            problems_of(e),
+            tuple(e.problems),
             time.perf_counter() - started,
             _try_config(site_dir, options),
         )
@@ -410,20 +397,16 @@ def describe_changes(changes: frozenset[Change], site_dir: Path) -> str:
     """'content/a.md changed', 'site.yaml and 3 more changed', for one terminal line."""
     if not changes:
         return "first build"
-    shown = sorted({_shown(c.path, site_dir) for c in changes})
+    shown = sorted({display_path(c.path, site_dir) for c in changes})
     kinds = {c.kind for c in changes}
     text = shown[0] if len(shown) == 1 else f"{shown[0]} and {len(shown) - 1} more"
     suffix = " (config reloaded)" if ChangeKind.CONFIG in kinds else ""
     return f"{text} changed{suffix}"
 
 
-def _shown(path: Path, site_dir: Path) -> str:
-    return path.relative_to(site_dir).as_posix() if path.is_relative_to(site_dir) else str(path)
-
-
 def watching(watcher: Watcher, site_dir: Path) -> str:
     """'watching site.yaml, content/, themes/ for changes' (or polling)."""
-    names = [_shown(folder, site_dir) + "/" for folder in watcher.folders[1:]]
+    names = [display_path(folder, site_dir) + "/" for folder in watcher.folders[1:]]
     how = "polling" if watcher.polling else "watching"
     return f"{how} {', '.join([CONFIG_NAME, *names])} for changes"
 
@@ -442,14 +425,12 @@ class TerminalReporter:
         ms = outcome.seconds * 1000
         if outcome.result is None:
             click.echo(f"{when} {what}: build failed in {ms:.0f} ms; {self.kept}:", err=True)
-            for problem in outcome.problems:
-                click.echo(f"error: {problem}", err=True)
+            echo_problems(outcome.problems)
             if outcome.details:
                 click.echo(outcome.details.rstrip(), err=True)
             return
         result = outcome.result
-        for warning in outcome.problems:  # before the summary line, as `digest build` does
-            click.echo(f"warning: {warning}", err=True)
+        echo_problems(outcome.problems, "warning")  # before the summary, as `digest build` does
         if not self.quiet and not outcome.changes:
             click.echo(f"Built {result.summary()} -> {result.site.config.output_dir}")
         elif not self.quiet:
@@ -470,8 +451,8 @@ def watch_and_build(
     try:
         config, _ = load_config(site_dir, options.output_dir)
     except ConfigError as e:
-        for problem in e.problems:
-            reporter.notice(f"error: {problem}")
+        for line in problem_lines(e.problems):
+            reporter.notice(line)
         return 1
     options = replace(options, session=BuildSession())  # the theme compiled once, not per save
     watcher = Watcher(SiteLayout.of(config), poll=poll, notice=reporter.notice)

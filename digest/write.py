@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from digest.config import Config
-from digest.errors import OutputError
+from digest.errors import OutputError, Problem
 
 MANIFEST = ".digest-manifest.json"
 
@@ -31,23 +31,26 @@ def check_output_dir(config: Config) -> None:
         "the themes folder": config.site_dir / "themes",
     }
     if out == Path(out.anchor) or out == Path.home():
-        raise OutputError(
-            f"output folder {out} is / or your home folder — set output_dir to a folder like _site"
-        )
+        raise OutputError(_unsafe(f"output folder {out} is / or your home folder"))
     for what, folder in guarded.items():
         folder = folder.resolve()
         if out == folder or out in folder.parents:
-            raise OutputError(
-                f"output folder {out} is or contains {what} — set output_dir to a folder like _site"
-            )
+            raise OutputError(_unsafe(f"output folder {out} is or contains {what}"))
         if folder in out.parents and what != "the site folder":
-            raise OutputError(
-                f"output folder {out} is inside {what} — set output_dir to a folder like _site"
-            )
+            raise OutputError(_unsafe(f"output folder {out} is inside {what}"))
     if (out / ".git").exists():
         raise OutputError(
-            f"output folder {out} holds a .git folder — set output_dir to a folder of its own"
+            Problem(
+                "",
+                None,
+                f"output folder {out} holds a .git folder",
+                "set output_dir to a folder of its own",
+            )
         )
+
+
+def _unsafe(message: str) -> Problem:
+    return Problem("", None, message, "set output_dir to a folder like _site")
 
 
 def safe_relative(rel: str) -> PurePosixPath:
@@ -375,8 +378,12 @@ class SiteWriter:
                 os.rename(swapping, self.staging)
         except OSError as e:
             raise OutputError(
-                f"cannot swap the new site into {self.out}: {e.strerror} — the previous site "
-                f"is still there; the new one is in {self.staging}"
+                Problem(
+                    "",
+                    None,
+                    f"cannot swap the new site into {self.out}: {e.strerror}",
+                    f"the previous site is still there; the new one is in {self.staging}",
+                )
             ) from e
 
 
@@ -498,13 +505,6 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _output_error(error: OSError, path: Path | str) -> OutputError:
     what = error.strerror or str(error)
-    hint = (
-        " — free some space; the previous site was left as it was"
-        if error.errno
-        in (
-            errno.ENOSPC,
-            errno.EDQUOT,
-        )
-        else ""
-    )
-    return OutputError(f"cannot write {error.filename or path}: {what}{hint}")
+    full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+    hint = "free some space; the previous site was left as it was" if full else ""
+    return OutputError(Problem("", None, f"cannot write {error.filename or path}: {what}", hint))

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 import digest.write
-from digest.build import BuildOptions, verify
+from digest.build import BuildOptions
 from digest.errors import OutputError, ThemeError
+from digest.verify import verify
 from digest.write import MANIFEST
 from tests.conftest import NOW, MakeSite, build_at_now, read
 

@@ -14,10 +14,11 @@ import pytest
 
 import digest
 import digest.build
-from digest.build import BuildOptions, Staged, verify
-from digest.cache import code_fingerprint
+from digest.build import BuildOptions, Staged
 from digest.errors import Problem
+from digest.fingerprints import code_fingerprint
 from digest.sources import Entry
+from digest.verify import verify
 from tests.conftest import BASIC_CONFIG, NOW, MakeSite, build_at_now, override_article_head, read
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from digest import __version__
 from digest.build import BuildOptions
-from digest.deploy import DeployError, DeployOptions, deploy
+from digest.deploy import DeployOptions, deploy
+from digest.errors import DeployError
 from tests.conftest import BASIC_CONFIG, NOW, MakeSite, run_cli
 
 ARTICLE = "date 2026-02-11 Переговори тривають.\n\nДіалог триває.\n"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.build import BuildOptions, BuildResult, verify
+from digest.build import BuildOptions, BuildResult
+from digest.verify import verify
 from tests.conftest import BASIC_CONFIG, NOW, MakeSite, build_at_now, read, run_cli
 
 CONFIG = BASIC_CONFIG + "per_page: 2\n"

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from digest.scaffold import ScaffoldError, new_article
+from digest.errors import ScaffoldError
+from digest.scaffold import new_article
 from tests.conftest import NOW, MakeSite, build_at_now, read, run_cli
 
 ROOT = Path(__file__).parents[1]

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from digest import search_index
-from digest.build import BuildOptions, build, compare_outputs
+from digest.build import BuildOptions, build
 from digest.search_index import INDEX_DIR, shard_count, shard_of
+from digest.verify import compare_outputs
 from tests.conftest import NOW, MakeSite, build_at_now
 from tests.search_site import SEARCH_CONFIG, SEARCH_SITE
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from digest.build import BuildOptions, BuildSession, build, compare_outputs
+from digest.build import BuildOptions, BuildSession, build
+from digest.verify import compare_outputs
 from tests.conftest import BASIC_CONFIG, NOW, MakeSite, override_article_head, read
 
 SITE = {

@@ -1,0 +1,285 @@
+"""Incremental reading: what every article file says, from the cache when the file is
+unchanged, else read (in worker processes when there are many), and what of it is published."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from digest.cache import BuildCache, IndexRow
+from digest.check import root_absolute_links
+from digest.config import Config
+from digest.errors import CacheError, Problem, display_path
+from digest.fingerprints import (
+    config_fingerprint,
+    content_key,
+    fingerprint,
+    parse_fingerprint,
+    rules_fingerprint,
+)
+from digest.group import Selection, TopicIndex, is_published
+from digest.sources import PARALLEL_MIN_FILES, ArticleReader, Entry, read_file
+from digest.workers import Progress, parallel_map
+
+# A file's size and times are trusted to mean "unchanged" only if the file was at least this
+# much older than the moment they were recorded: filesystems with coarse timestamps can
+# otherwise hide an edit made in the same tick as the previous build's look at the file.
+_TRUST_AFTER_NS = 2_000_000_000
+# In an index row instead of the rules' fingerprint: an entry with tags, which keyword rules
+# never look at, so a change to them needs nothing looked up again.
+_ANY_RULES = b"tags"
+
+
+@dataclass
+class ReadOutcome:
+    config: Config
+    stubs: list[Entry] = dataclasses.field(default_factory=list)  # see Entry.stub()
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    keys: dict[str, bytes] = dataclasses.field(default_factory=dict)  # path -> content key
+    lean: dict[str, bytes] = dataclasses.field(default_factory=dict)  # path -> lean entry's fp
+    links: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    fresh: dict[str, Entry] = dataclasses.field(default_factory=dict)  # read in this build
+    unstable: dict[str, bytes] = dataclasses.field(default_factory=dict)  # bodies not cached
+    parsed: int = 0  # files read and parsed in this build
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One file read in a worker: its lean entry pickled, its body compressed."""
+
+    path: Path
+    shown: str
+    key: bytes | None  # None: the file changed while it was read, so nothing is cached
+    entry: bytes  # pickled (lean Entry, problems, links), b"" if the file could not be used
+    body: bytes  # zlib of the body HTML
+    problems: tuple[Problem, ...]
+    grouping: tuple[bytes, tuple[str, ...]] = (b"", ())  # see grouping_facts()
+
+
+def lean_entry(entry: Entry) -> Entry:
+    """The entry without what grows with the article: the body lives in the cache and is
+    loaded for the article's own page; the text is kept only where grouping reads it (an
+    article with tags never has its text searched for keywords)."""
+    return dataclasses.replace(entry, body_html="", text="" if entry.tags else entry.text)
+
+
+def grouping_facts(entry: Entry, rules: TopicIndex) -> tuple[bytes, tuple[str, ...]]:
+    """What grouping reads of an entry: all of its lean self but the text, which it reads
+    only for the topics keyword rules find in it (entries without tags). So an edit to a
+    wire story's body that leaves its summary and topics as they were changes no page but
+    its own."""
+    textless = dataclasses.replace(entry, text="")
+    facts = fingerprint(pickle.dumps(textless, protocol=pickle.HIGHEST_PROTOCOL))
+    return facts, () if entry.tags else tuple(t.key for t in rules.for_text(entry.text))
+
+
+def published(read: ReadOutcome, selection: Selection) -> list[Entry]:
+    """The stubs of the articles the site publishes, newest first (as the model orders them)."""
+    chosen = [stub for stub in read.stubs if is_published(stub, selection)]
+    chosen.sort(key=lambda e: (e.date, e.path), reverse=True)
+    return chosen
+
+
+def read_entries(
+    cache: BuildCache, config: Config, paths: list[Path], workers: int, progress: Progress
+) -> ReadOutcome:
+    """What every path says: from the cache when the file is unchanged, else read (in
+    worker processes when there are many). Full entries are loaded only if grouping needs
+    them (entries()); problems come back in path order."""
+    parse_fp = parse_fingerprint(config)
+    rules, rules_fp = TopicIndex(config.topics), rules_fingerprint(config)
+    index = cache.index()
+    now_ns = time.time_ns()
+    shown_of = {p: display_path(p, config.site_dir) for p in paths}
+    known: dict[Path, IndexRow] = {}
+    stats: dict[Path, tuple[int, int, int, int]] = {}
+    trusted: set[Path] = set()
+    to_read: list[Path] = []
+    by_key = {r.key: r for r in index.values() if r.key is not None}
+    for path in paths:
+        shown = shown_of[path]
+        try:
+            st = os.stat(path)
+        except OSError:
+            to_read.append(path)  # the reader names the problem
+            continue
+        sig = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        stats[path] = sig
+        old = index.get(shown)
+        if (
+            old is not None
+            and old.key is not None
+            and old[:4] == sig
+            and old.seen_ns - st.st_mtime_ns > _TRUST_AFTER_NS
+        ):
+            known[path] = old
+            trusted.add(path)
+            continue
+        if by_key:  # the same bytes under a new date or inode (a checkout, a touch)?
+            try:
+                same = by_key.get(content_key(parse_fp, shown, path.read_bytes()))
+            except OSError:
+                same = None
+            if same is not None:
+                known[path] = same
+                continue
+        to_read.append(path)
+
+    outcome = ReadOutcome(config)
+    # What was read now, kept small: bodies go straight to the cache, never into memory.
+    parsed: dict[Path, tuple[IndexRow | None, tuple[Problem, ...]]] = {}
+    if to_read:
+        with cache.transaction():
+            parsing = parallel_map(
+                _parser,
+                (config, parse_fp),
+                to_read,
+                workers,
+                min_items=PARALLEL_MIN_FILES,
+                chunksize=32,
+            )
+            for n, fresh in enumerate(parsing, start=1):
+                parsed[fresh.path] = (_remember(cache, fresh, outcome, rules_fp), fresh.problems)
+                if n % 500 == 0 or n == len(to_read):
+                    progress("read", n, len(to_read))
+
+    tz = config.tz
+    new_index: dict[str, IndexRow] = {}
+    for path in paths:
+        shown = shown_of[path]
+        result = parsed.get(path)
+        if result is not None:
+            outcome.problems.extend(result[1])
+            if result[0] is None:
+                continue
+            row = result[0]
+        else:
+            row = known[path]
+        if row.rules not in (rules_fp, _ANY_RULES):  # topics found by other keyword rules
+            row = _match_again(cache, row, rules_fp, rules)
+        if row.problems is not None:
+            outcome.problems.extend(pickle.loads(row.problems))
+        when = datetime.fromisoformat(row.date).astimezone(tz)
+        outcome.stubs.append(Entry.stub(shown, when, row.has_time, row.draft))
+        outcome.keys[shown] = row.key or b""
+        outcome.lean[shown] = fingerprint(row.lean, *row.matches)
+        if row.links:
+            outcome.links[shown] = row.links
+        looked = stats.get(path)
+        if looked is not None:
+            new_index[shown] = row.restamped(looked, row.seen_ns if path in trusted else now_ns)
+    if new_index != index:
+        cache.save_index(new_index)
+    outcome.parsed = len(parsed)
+    return outcome
+
+
+def _remember(
+    cache: BuildCache, fresh: Parsed, outcome: ReadOutcome, rules_fp: bytes
+) -> IndexRow | None:
+    """Keep a file just read: its entry and body in the cache (unless it changed while it
+    was read), its index row returned (its file stamp filled in later)."""
+    if not fresh.entry:
+        return None
+    entry, problems, links = pickle.loads(fresh.entry)
+    outcome.fresh[fresh.shown] = entry
+    if fresh.key is None:  # changed while read: used now, not remembered
+        outcome.unstable[fresh.shown] = fresh.body
+    else:
+        cache.put_entry(fresh.key, fresh.entry, fresh.body)
+    return IndexRow(
+        *(0, 0, 0, 0, 0),
+        key=fresh.key,
+        lean=fresh.grouping[0],
+        date=entry.date.isoformat(),
+        has_time=entry.has_time,
+        draft=entry.draft,
+        problems=pickle.dumps(problems) if problems else None,
+        links=links,
+        matches=fresh.grouping[1],
+        rules=_ANY_RULES if entry.tags else rules_fp,
+    )
+
+
+def _match_again(cache: BuildCache, row: IndexRow, rules_fp: bytes, rules: TopicIndex) -> IndexRow:
+    """A row whose keyword topics were found by other rules: find them with these."""
+    found = cache.entry(row.key) if row.key is not None else None
+    if found is None:
+        # The row names an entry the cache lost: a topic no rule gives keeps the model
+        # key apart, so grouping asks for the entry and entries() reports the loss.
+        return row._replace(matches=("?",), rules=b"")
+    entry = pickle.loads(found)[0]
+    return row._replace(
+        matches=grouping_facts(entry, rules)[1], rules=_ANY_RULES if entry.tags else rules_fp
+    )
+
+
+def entries(cache: BuildCache, read: ReadOutcome) -> list[Entry]:
+    """The lean entries themselves, for grouping (a build whose model is cached needs none
+    of them)."""
+    wanted = {key: shown for shown, key in read.keys.items() if shown not in read.fresh}
+    found = list(read.fresh.values())
+    for key, blob in cache.all_entries():
+        if key in wanted:
+            found.append(pickle.loads(blob)[0])
+            del wanted[key]
+    if wanted:
+        raise CacheError(
+            f"the cache lost {len(wanted)} articles — delete {cache.folder} and build again"
+        )
+    return found
+
+
+def model_key(
+    config: Config, selection: Selection, chosen: list[Entry], read: ReadOutcome
+) -> bytes:
+    """Names the grouped site exactly: the settings, and the published entries as read
+    (chosen: their stubs, from published())."""
+    parts: list[bytes | str] = [
+        config_fingerprint(config),
+        f"drafts={selection.drafts} future={selection.future}",
+    ]
+    for stub in chosen:
+        parts += [stub.path, read.lean[stub.path]]
+    return fingerprint(*parts)
+
+
+# --- reading one file, in a worker process or here -----------------------------------------
+
+
+def _parser(config: Config, parse_fp: bytes) -> Callable[[Path], Parsed]:
+    """parse_file() with a reader and keyword rules made once per process."""
+    reader, rules = ArticleReader(config), TopicIndex(config.topics)
+    return lambda path: parse_file(reader, parse_fp, path, rules)
+
+
+def parse_file(reader: ArticleReader, parse_fp: bytes, path: Path, rules: TopicIndex) -> Parsed:
+    """Read one file with its content key. The bytes are hashed before and after the reader
+    reads them, so an entry is never cached under the key of bytes it was not made from."""
+    shown = display_path(path, reader.config.site_dir)
+
+    def key_now() -> bytes | None:
+        try:
+            return content_key(parse_fp, shown, path.read_bytes())
+        except OSError:
+            return None
+
+    before = key_now()
+    _path, entry, problems = read_file(reader, path)
+    if entry is None:
+        return Parsed(path, shown, None, b"", b"", tuple(problems))
+    after = key_now()
+    key = before if before is not None and before == after else None
+    # Facts about the body that the build needs for every article, kept so it is not loaded.
+    links = tuple(root_absolute_links(entry.body_html))
+    lean = lean_entry(entry)
+    blob = pickle.dumps((lean, problems, links), protocol=pickle.HIGHEST_PROTOCOL)
+    body = zlib.compress(entry.body_html.encode("utf-8"), 1)
+    return Parsed(path, shown, key, blob, body, (), grouping_facts(lean, rules))
