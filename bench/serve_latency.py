@@ -8,10 +8,11 @@ preview there on a free port and edits one article N times. For each edit it pri
     event   save -> the reload event reaches a listening tab (what the server controls)
     page    save -> the rebuilt page, fetched as the reloading tab would
     build   how long build() itself took, from the preview's own report
+    search  save -> the search index served has the new word (polled every 20 ms)
     browser save -> the new text is on screen in Chromium (with --browser)
 
 and the median of each. `--no-search` sets `search: false` in the copy, to show what the
-Pagefind index costs per edit.
+search index costs per edit.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from digest.build import BuildOptions  # noqa: E402
+from digest.search_index import INDEX_DIR, shard_of  # noqa: E402
 from digest.serve import LIVE_PREFIX, Preview  # noqa: E402
 from digest.watch import Outcome  # noqa: E402
 
@@ -83,6 +85,23 @@ def fetch(port: int, path: str) -> str:
     body = conn.getresponse().read().decode("utf-8", "replace")
     conn.close()
     return body
+
+
+def findable(port: int, base: str, word: str, timeout: float = 120.0) -> float:
+    """When the served index first lists `word` (a number: its own lemma)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            meta = json.loads(fetch(port, f"{base}{INDEX_DIR}/meta.json"))
+            shard = json.loads(
+                fetch(port, f"{base}{INDEX_DIR}/t/{shard_of(word, meta['shards'])}.json")
+            )
+            if word in shard:
+                return time.perf_counter()
+        except ValueError:
+            pass  # a file replaced while read
+        time.sleep(0.02)
+    raise TimeoutError(f"{word} never reached the search index")
 
 
 def copy_site(site: Path, into: Path, search: bool) -> Path:
@@ -140,9 +159,10 @@ def main() -> None:
             rows = []
             original = source.read_text(encoding="utf-8")
             print(f"editing {rel} -> {page_path}")
-            print("  edit   event ms   page ms  build ms  browser ms")
+            print("  edit   event ms   page ms  build ms search ms  browser ms")
             for n in range(1, args.edits + 1):
-                marker = f"Latency marker {n} {time.time_ns()}."
+                token = str(time.time_ns())
+                marker = f"Latency marker {n} {token}."
                 site_before = timings.events[-1][1]
                 events_before = len(timings.events)
                 builds_before = len(timings.outcomes)
@@ -156,14 +176,27 @@ def main() -> None:
                 if tab is not None:
                     tab.get_by_text(marker).wait_for(timeout=120_000)
                     browser_ms = (time.perf_counter() - saved) * 1000
+                search_ms = float("nan")
+                if not args.no_search:
+                    base = preview.server.base_path
+                    search_ms = (findable(preview.server.port, base, token) - saved) * 1000
                 build_ms = sum(o.seconds for o in timings.outcomes[builds_before:]) * 1000
-                row = ((event_at - saved) * 1000, (page_at - saved) * 1000, build_ms, browser_ms)
+                row = (
+                    (event_at - saved) * 1000,
+                    (page_at - saved) * 1000,
+                    build_ms,
+                    search_ms,
+                    browser_ms,
+                )
                 rows.append(row)
-                print(f"  {n:4d} {row[0]:9.0f} {row[1]:9.0f} {row[2]:9.0f} {row[3]:11.0f}")
+                print(
+                    f"  {n:4d} {row[0]:9.0f} {row[1]:9.0f} {row[2]:9.0f} {row[3]:9.0f}"
+                    f" {row[4]:11.0f}"
+                )
                 time.sleep(0.3)  # let the tab settle, as between real saves
             medians = [statistics.median(col) for col in zip(*rows, strict=True)]
             print(
-                "median {:9.0f} {:9.0f} {:9.0f} {:11.0f}".format(*medians)
+                "median {:9.0f} {:9.0f} {:9.0f} {:9.0f} {:11.0f}".format(*medians)
                 + f"   ({len(first.result.site.articles)} articles)"
             )
             if tab is not None:

@@ -18,13 +18,14 @@ from digest.bundles import BUNDLE_ENDINGS, bundle_files, bundle_folder, bundles_
 from digest.cache import CACHE_DIR, BuildCache, Generation, ModelLoader, Record
 from digest.check import escaping_link_problems
 from digest.config import Config, load_config
-from digest.errors import Problem
+from digest.errors import DigestError, Problem
 from digest.fingerprints import files_fingerprint, fingerprint
 from digest.group import Selection, group_site
 from digest.model import Site
 from digest.reading import ReadOutcome, entries, model_key, published, read_entries
-from digest.render import Output, SiteRenderer
-from digest.search import SEARCH_DIR, search_index
+from digest.render import Bodies, Output, SiteRenderer
+from digest.search import index_files, live_index
+from digest.search_index import INDEX_DIR
 from digest.settle import Job, settle_pages
 from digest.sources import Entry, find_articles
 from digest.theme import Theme, theme_folders
@@ -108,26 +109,34 @@ class Staged:
     config: Config
     pages_changed: bool
     defer: bool = False
+    site: Site | None = None  # the model and where its bodies are, for the search index
+    bodies: Bodies | None = None
+    cache_folder: Path | None = None
+    now: datetime | None = None
 
 
 # Steps that read the written site and add files to it (a search index), run after every
 # page is in the staging folder and before it is swapped in. Each returns the files to add
 # (path in the site, bytes) and its warnings.
-PostWriteStep = Callable[[Staged], tuple[list[tuple[str, bytes]], list[Problem]]]
+# (path, None) keeps the live file at path as it is.
+PostWriteStep = Callable[[Staged], tuple[list[tuple[str, bytes | None]], list[Problem]]]
 
 
-def search_step(staged: Staged) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+def search_step(staged: Staged) -> tuple[list[tuple[str, bytes | None]], list[Problem]]:
     if not staged.config.search:
         return [], []
     # With no page changed, the live site's index is still the right one; when deferred,
     # it stays until a later build (if there is one to keep).
-    keep = not staged.pages_changed or (staged.defer and _has_index(staged.live))
-    folder = staged.live if keep else staged.folder
-    return search_index(folder, staged.config, not keep)
+    if not staged.pages_changed or (staged.defer and _has_index(staged.live)):
+        return live_index(staged.live), []
+    assert staged.site is not None and staged.bodies is not None
+    assert staged.cache_folder is not None and staged.now is not None
+    files = index_files(staged.site, staged.bodies, staged.cache_folder, staged.now, staged.live)
+    return files, []
 
 
 def _has_index(site: Path) -> bool:
-    return (site / SEARCH_DIR / "pagefind.js").is_file()
+    return (site / INDEX_DIR / "meta.json").is_file()
 
 
 POST_WRITE_STEPS: list[tuple[str, PostWriteStep]] = [("search index", search_step)]
@@ -227,7 +236,8 @@ class _Run:
             cache.digests(),
         )
         written = self.write_pages(renderer, writer, last)
-        notes = self.post_write(writer, written.records)
+        bodies = cache.bodies(read.keys, read.unstable)
+        notes = self.post_write(writer, written.records, site, bodies, cache.folder)
         return self.swap(cache, writer, site, read, keyed, written, notes)
 
     def read(self, cache: BuildCache) -> ReadOutcome:
@@ -334,12 +344,29 @@ class _Run:
         records[placed.path] = Record(None, None, *placed.record)
         return _Written(records, count, rendered)
 
-    def post_write(self, writer: SiteWriter, records: dict[str, Record]) -> list[Problem]:
+    def post_write(
+        self,
+        writer: SiteWriter,
+        records: dict[str, Record],
+        site: Site,
+        bodies: Bodies,
+        cache_folder: Path,
+    ) -> list[Problem]:
         """Run POST_WRITE_STEPS on the complete new site; their files join it."""
         writer.complete()  # the staging folder now holds the whole new site
         config, session = self.config, self.session
         changed = writer.changed > 0 or session.search_stale
-        staged = Staged(writer.staging, config.output_dir, config, changed, self.defer_search)
+        staged = Staged(
+            writer.staging,
+            config.output_dir,
+            config,
+            changed,
+            self.defer_search,
+            site,
+            bodies,
+            cache_folder,
+            self.selection.now,
+        )
         session.search_stale = (
             changed and self.defer_search and config.search and _has_index(config.output_dir)
         )
@@ -348,7 +375,10 @@ class _Run:
             files, problems = step(staged)
             notes.extend(problems)
             for rel, data in files:
-                placed = writer.write(rel, data, name)
+                kept = writer.keep_live(rel, name) if data is None else None
+                if data is None and kept is None:
+                    raise DigestError(f"{rel} vanished from the output while building: build again")
+                placed = kept or writer.write(rel, data or b"", name)
                 records[placed.path] = Record(None, None, *placed.record)
         self.warnings += notes
         return notes

@@ -258,7 +258,7 @@ def check_site(folder: Path, base_url: str) -> CheckReport:
             pages[rel] = parse_page(path.read_text(encoding="utf-8", errors="replace"))
         elif rel.endswith(".css"):
             texts[rel] = _css_refs(path.read_text(encoding="utf-8", errors="replace"))
-        elif rel.endswith(_TEXT_SUFFIXES) and not rel.startswith("pagefind/"):
+        elif rel.endswith(_TEXT_SUFFIXES) and not rel.startswith("search/index/"):
             text = path.read_text(encoding="utf-8", errors="replace")
             texts[rel] = _site_urls(text, resolver.site_url)
 

@@ -337,7 +337,12 @@ SETTINGS: tuple[Setting, ...] = (
         fields=("feed_limit", "feed_per_day"),
         render_only=True,
     ),
-    Setting("search", _flag, "offline full-text search with Pagefind", render_only=True),
+    Setting(
+        "search",
+        _flag,
+        "offline full-text search that knows Ukrainian word forms",
+        render_only=True,
+    ),
     Setting(
         "encoding_fallback",
         _read_encoding,

@@ -11,7 +11,7 @@ from digest.errors import Problem
 from digest.model import Article
 
 # First folders of the site's own pages: an old address there would take a page's place.
-_RESERVED = {"tags", "archive", "page", "search", "pagefind", "404.html", "index.html"}
+_RESERVED = {"tags", "archive", "page", "search", "404.html", "index.html"}
 _DATE_FOLDER = re.compile(r"^\d{4}/(?:\d{2}/(?:\d{2}/)?)?$")
 
 

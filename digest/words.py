@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # Apostrophes as typed in the wild (’ ʼ ‘ ` ′ and the ASCII one) become the ASCII one, which is
 # what pymorphy3's Ukrainian dictionary uses. Invisible characters are dropped.
-_APOSTROPHES = str.maketrans(dict.fromkeys("’ʼ‘`′´ʹ", "'"))
+_APOSTROPHES = "’ʼ‘`′´ʹ"
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -33,7 +33,10 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 def normalize(text: str) -> str:
     """NFC, one apostrophe, no zero-width characters or soft hyphens, lower case."""
     text = unicodedata.normalize("NFC", text)
-    return _INVISIBLE.sub("", text.translate(_APOSTROPHES)).lower()
+    for apostrophe in _APOSTROPHES:  # str.replace: many times faster than str.translate
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
+    return _INVISIBLE.sub("", text).lower()
 
 
 def words(text: str) -> list[str]:

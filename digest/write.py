@@ -240,6 +240,16 @@ class SiteWriter:
         self.claim(rel, origin)
         return self._link(rel, st)
 
+    def keep_live(self, rel: str, origin: str) -> Placed | None:
+        """Carry the live file at rel over as it is, for a step that knows it is unchanged;
+        None if there is no such file."""
+        try:
+            st = os.stat(os.path.join(self.out, rel))
+        except OSError:
+            return None
+        self.claim(rel, origin)
+        return self._link(rel, st)
+
     def keep_claimed(self, key: str, record: tuple[int, int, int]) -> Placed | None:
         """keep() for a path already claimed; safe to call in forked processes."""
         st = self._recorded(key, record)

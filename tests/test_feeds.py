@@ -213,24 +213,6 @@ def test_export_command_prints_the_same_markdown(news_site: Path) -> None:
     )
 
 
-def test_missing_search_binary_is_a_warning_and_the_build_goes_on(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from digest import search
-
-    monkeypatch.setattr(search, "find_pagefind", lambda: None)
-    site = make_site(
-        {"content/a.txt": "date 2026-02-11 Новина\n\nТекст.\n"},
-        config=BASIC_CONFIG.replace("search: false", "search: true"),
-    )
-    result = build_at_now(site)
-    assert [str(w) for w in result.warnings] == [
-        "site.yaml: search: the Pagefind binary is missing, so the site has no search index "
-        "— pip install 'pagefind[bin]', or set search: false"
-    ]
-    assert (site / "_site/2026/02/11/novyna/index.html").is_file()
-
-
 @pytest.mark.slow
 def test_search_index_is_built_and_search_can_be_turned_off(make_site: MakeSite) -> None:
     site = make_site(
@@ -238,11 +220,10 @@ def test_search_index_is_built_and_search_can_be_turned_off(make_site: MakeSite)
         config=BASIC_CONFIG.replace("search: false", "search: true"),
     )
     build_at_now(site)
-    assert (site / "_site/pagefind/pagefind.js").is_file()
+    assert (site / "_site/search/index/meta.json").is_file()
     assert (site / "_site/search/index.html").is_file()
     (site / "site.yaml").write_text(BASIC_CONFIG, encoding="utf-8")
     build_at_now(site)
-    assert not (site / "_site/pagefind").exists()
     assert not (site / "_site/search").exists()
     assert 'role="search"' not in read(site, "index.html")
 

@@ -4,7 +4,6 @@ reader sees must be what a build from scratch gives."""
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import pytest
@@ -28,9 +27,9 @@ def fresh_build_differences(site: Path, tmp: Path) -> list[str]:
 
 
 def indexed_text(site: Path) -> str:
-    """The page texts Pagefind keeps for its results (its fragments, gzipped JSON)."""
-    fragments = sorted((site / "_site/pagefind/fragment").iterdir())
-    return "".join(gzip.decompress(f.read_bytes()).decode("utf-8") for f in fragments)
+    """Everything the search index holds (its JSON files, terms and excerpts)."""
+    files = sorted((site / "_site/search/index").rglob("*.json"))
+    return "".join(f.read_text(encoding="utf-8") for f in files)
 
 
 @pytest.mark.slow
@@ -75,7 +74,7 @@ def test_a_deferred_search_index_is_stale_until_the_next_build(
     session = BuildSession()
     build(site, BuildOptions(now=NOW, session=session))
     assert "зебрагусак" not in indexed_text(site)
-    before = {p: p.read_bytes() for p in (site / "_site/pagefind").rglob("*") if p.is_file()}
+    before = {p: p.read_bytes() for p in (site / "_site/search/index").rglob("*") if p.is_file()}
 
     (site / "content/b.txt").write_text(
         "date 2026-02-11 Театр відкрив сезон\n\nПрем'єра: зебрагусак.\n", encoding="utf-8"
@@ -84,7 +83,7 @@ def test_a_deferred_search_index_is_stale_until_the_next_build(
     build(site, deferred)
     # The page has the edit at once; the index is the old one, byte for byte.
     assert "зебрагусак" in read(site, "2026/02/11/teatr-vidkryv-sezon/index.html")
-    after = {p: p.read_bytes() for p in (site / "_site/pagefind").rglob("*") if p.is_file()}
+    after = {p: p.read_bytes() for p in (site / "_site/search/index").rglob("*") if p.is_file()}
     assert after == before
     assert session.search_stale
 

@@ -1,0 +1,561 @@
+"""The site's own search index: the words of each published article as lemmas, written as
+small static JSON files that the browser fetches a few at a time (static/digest-search.js).
+
+Layout under search/index/ (paths relative to the site):
+
+    meta.json        {"v", "build", "docs", "shards", "chunk", "topics": [[key, name], ...]}
+    f/<n>.json       word form -> its lemmas, for forms that are not their own only lemma
+    t/<n>.json       lemma -> [forms seen in the articles, postings]
+    d/<n>.json       articles n*chunk ... as [url, title, date, [topic numbers], excerpt]
+    d/facets.json    per article [days since the previous one, topic numbers...]: filters
+
+Forms and lemmas go to shard fnv1a(UTF-8 bytes) % shards, so a query fetches meta.json,
+one form shard and a term shard or two per word; it ranks the hits with what the postings
+say, and fetches the document files of the hits it shows only. Article numbers run oldest
+first, so a higher number is newer (and an added news story takes the next number, leaving
+the files of older ones as they were); postings are gaps between numbers, times two, plus
+one where the word is in the title.
+
+A word form can have several lemmas (Києві: кий, київ); all are indexed, and the query side
+looks a word up through the same table, so it finds every form of every reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import marshal
+import multiprocessing
+import os
+import re
+import sqlite3
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Protocol
+
+from digest.model import Article, Site
+from digest.words import lemmas, words
+from digest.workers import can_fork, die_with
+
+INDEX_DIR = "search/index"
+FORMAT = 1  # meta.json "v": bumped when the files change shape
+CHUNK = 8  # articles per document file: a result shown costs at most 8 articles' metadata
+EXCERPT_CHARS = 240
+_SHARD_TARGET = 24  # articles per shard: ~10 KB shards at news-sized articles
+_MIN_SHARDS, _MAX_SHARDS = 8, 8192
+_EPOCH = date(1970, 1, 1).toordinal()
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+class Bodies(Protocol):
+    def key(self, article: Article) -> bytes: ...
+    def load(self, article: Article) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTerms:
+    """What the index keeps of one article's text (cached by its content key)."""
+
+    title: tuple[str, ...]  # distinct word forms of the title
+    body: tuple[str, ...]  # distinct word forms of the summary and body not in the title
+    excerpt: str  # plain text shown under the result
+
+    def pack(self) -> bytes:
+        return marshal.dumps((self.title, self.body, self.excerpt))
+
+    @staticmethod
+    def unpack(data: bytes) -> ArticleTerms:
+        title, body, excerpt = marshal.loads(data)
+        return ArticleTerms(title, body, excerpt)
+
+
+def plain_text(body_html: str) -> str:
+    """The visible text of an article body (HTML the reader made: tags, entities)."""
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body_html))).strip()
+
+
+def article_terms(title: str, summary: str, body_html: str) -> ArticleTerms:
+    text = plain_text(body_html)
+    in_title = dict.fromkeys(words(title))
+    in_body = dict.fromkeys(w for w in words(summary + " " + text) if w not in in_title)
+    return ArticleTerms(tuple(in_title), tuple(in_body), excerpt(summary or text))
+
+
+def excerpt(text: str) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    cut = text.rfind(" ", 0, EXCERPT_CHARS)
+    return text[: cut if cut > EXCERPT_CHARS // 2 else EXCERPT_CHARS].rstrip(" ,;:—-") + "…"
+
+
+def shard_of(word: str, shards: int) -> int:
+    """FNV-1a over the UTF-8 bytes: the script computes the same number."""
+    h = 0x811C9DC5
+    for byte in word.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h % shards
+
+
+def shard_count(docs: int) -> int:
+    shards = _MIN_SHARDS
+    while shards < _MAX_SHARDS and shards * _SHARD_TARGET < docs:
+        shards *= 2
+    return shards
+
+
+def indexed(site: Site, now: datetime) -> list[Article]:
+    """The articles search may show, oldest first: never drafts or future-dated ones, even
+    when a preview build publishes them."""
+    return [a for a in reversed(site.articles) if not a.draft and a.moment <= now]
+
+
+class TermStore:
+    """Per-article terms and the lemmas of every word form seen, in the build cache
+    (search.sqlite3), so a build lemmatizes only the articles whose content changed."""
+
+    def __init__(self, path: Path, version: bytes) -> None:
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)")
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+        if row is None or row[0] != version:
+            self.db.execute("DROP TABLE IF EXISTS terms")
+            self.db.execute("DELETE FROM meta")
+            self.db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
+        self.db.execute("CREATE TABLE IF NOT EXISTS terms (key BLOB PRIMARY KEY, data BLOB)")
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'lemmas'").fetchone()
+        self.lemmas: dict[str, tuple[str, ...]] = marshal.loads(row[0]) if row else {}
+        self._new_lemmas = False
+
+    def close(self) -> None:
+        self.db.close()
+
+    def terms(self, keys: Sequence[bytes]) -> dict[bytes, ArticleTerms]:
+        found: dict[bytes, ArticleTerms] = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for key, data in self.db.execute(
+                f"SELECT key, data FROM terms WHERE key IN ({marks})", part
+            ):
+                found[key] = ArticleTerms.unpack(data)
+        return found
+
+    def state(self) -> IndexState | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'state'").fetchone()
+        return IndexState.unpack(row[0]) if row else None
+
+    def save(
+        self, made: dict[bytes, ArticleTerms], used: Iterable[bytes], state: IndexState
+    ) -> None:
+        db = self.db
+        db.execute("BEGIN")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (state.pack(),))
+        db.executemany(
+            "INSERT OR REPLACE INTO terms VALUES (?, ?)", [(k, t.pack()) for k, t in made.items()]
+        )
+        if self._new_lemmas:
+            db.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('lemmas', ?)", (marshal.dumps(self.lemmas),)
+            )
+        keep = set(used)
+        (count,) = db.execute("SELECT count(*) FROM terms").fetchone()
+        if count > len(keep) * 3 // 2 + 100:  # forget old versions now and then
+            stale = [(k,) for (k,) in db.execute("SELECT key FROM terms") if k not in keep]
+            db.executemany("DELETE FROM terms WHERE key = ?", stale)
+        db.execute("COMMIT")
+
+    def add_lemmas(self, found: dict[str, tuple[str, ...]]) -> None:
+        if found.keys() - self.lemmas.keys():
+            self.lemmas.update(found)
+            self._new_lemmas = True
+
+    def lemmas_of(self, form: str) -> tuple[str, ...]:
+        found = self.lemmas.get(form)
+        if found is None:
+            found = self.lemmas[form] = lemmas(form)
+            self._new_lemmas = True
+        return found
+
+
+# One indexed article as the index's files show it, and where it comes from.
+DocRow = tuple[str, str, str, list[int], str]  # url, title, date, topic numbers, excerpt
+
+
+@dataclass
+class IndexState:
+    """What the last index was made from (kept in the term store), so the next build can
+    rewrite only the files an edit touches: each article's path and content key, its row in
+    the document files, and in how many articles each word form is."""
+
+    shards: int
+    topics: list[str]
+    paths: list[str]
+    keys: list[bytes]
+    rows: list[DocRow]
+    form_docs: dict[str, int]
+    build: str
+    digests: dict[str, bytes]  # file (path in the site) -> a hash of its bytes
+
+    def pack(self) -> bytes:
+        return marshal.dumps(
+            (
+                self.shards,
+                self.topics,
+                self.paths,
+                self.keys,
+                self.rows,
+                self.form_docs,
+                self.build,
+                self.digests,
+            )
+        )
+
+    @staticmethod
+    def unpack(data: bytes) -> IndexState:
+        return IndexState(*marshal.loads(data))
+
+
+def search_files(
+    site: Site, bodies: Bodies, store: TermStore, now: datetime, live: Path | None = None
+) -> list[tuple[str, bytes | None]]:
+    """The index of the site's published articles: (path in the site, bytes) per file.
+
+    With the previous build's index in `live` and the state it was made from, only the
+    files that the changed articles touch are made again; the others come as (path, None):
+    the live file, unchanged."""
+    articles = indexed(site, now)
+    keys = [bodies.key(a) for a in articles]
+    topics = [group.topic.key for group in site.topics]
+    names = [[group.topic.key, group.topic.name] for group in site.topics]
+    numbers = {key: n for n, key in enumerate(topics)}
+    rows = [_row(a, numbers) for a in articles]
+    paths = [a.path for a in articles]
+    old = store.state()
+    previous = _live_files(live, old)
+    made: dict[bytes, ArticleTerms] = {}
+
+    def terms_of(wanted: set[bytes]) -> dict[bytes, ArticleTerms]:
+        known = store.terms(list(wanted))
+        todo = {k: a for a, k in zip(articles, keys, strict=True) if k in wanted and k not in known}
+        made.update(_read_terms([(a, k) for k, a in todo.items()], bodies, store))
+        known.update(made)
+        return known
+
+    if (
+        old is not None
+        and previous is not None
+        and old.shards == shard_count(len(articles))
+        and old.topics == topics
+        and old.paths[: len(paths)] == paths[: len(old.paths)]
+    ):
+        changed = [
+            n
+            for n in range(max(len(keys), len(old.keys)))
+            if n >= len(keys) or n >= len(old.keys) or keys[n] != old.keys[n]
+        ]
+        wanted = {keys[n] for n in changed if n < len(keys)}
+        gone = {old.keys[n] for n in changed if n < len(old.keys)}
+        known = terms_of(wanted)
+        before = store.terms(list(gone))
+        if len(before) == len(gone):
+            state = IndexState(
+                old.shards, topics, paths, keys, rows, old.form_docs, "", dict(old.digests)
+            )
+            files = _update(
+                state, names, old.rows, previous, changed, known, before, old.keys, store
+            )
+            store.save(made, keys, state)
+            return files
+    known = terms_of(set(keys))
+    state = IndexState(shard_count(len(articles)), topics, paths, keys, rows, {}, "", {})
+    files = _write_all(state, names, [known[k] for k in keys], store)
+    store.save(made, keys, state)
+    return files
+
+
+# Below this many articles to read, starting processes costs more than it saves.
+PARALLEL_MIN_ARTICLES = 300
+_shared: tuple[list[tuple[Article, bytes]], Bodies, TermStore, int] | None = None
+
+
+def _read_terms(
+    todo: list[tuple[Article, bytes]], bodies: Bodies, store: TermStore
+) -> dict[bytes, ArticleTerms]:
+    """The terms of the articles, with the lemmas of their new forms in store; in one
+    process per core when there are many (a cold build: reading and lemmatizing)."""
+    global _shared
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(todo) < PARALLEL_MIN_ARTICLES or not can_fork():
+        found = {k: article_terms(a.title, a.summary, bodies.load(a)) for a, k in todo}
+        for terms in found.values():
+            for form in (*terms.title, *terms.body):
+                store.lemmas_of(form)
+        return found
+    _shared = (todo, bodies, store, workers)
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=die_with, initargs=(os.getpid(),)) as pool:
+            shares = pool.map(_terms_share, range(workers))
+    finally:
+        _shared = None
+    found = {}
+    for packed, lemmas_found in shares:
+        found.update((k, ArticleTerms.unpack(data)) for k, data in packed)
+        store.add_lemmas(lemmas_found)
+    return found
+
+
+def _terms_share(share: int) -> tuple[list[tuple[bytes, bytes]], dict[str, tuple[str, ...]]]:
+    """In a forked worker: every `workers`-th article's terms, and the lemmas of forms the
+    store did not know."""
+    assert _shared is not None
+    todo, bodies, store, workers = _shared
+    terms, new = [], {}
+    for article, key in todo[share::workers]:
+        found = article_terms(article.title, article.summary, bodies.load(article))
+        terms.append((key, found.pack()))
+        for form in (*found.title, *found.body):
+            if form not in store.lemmas and form not in new:
+                new[form] = lemmas(form)
+    return terms, new
+
+
+def _row(article: Article, topic_numbers: dict[str, int]) -> DocRow:
+    when = article.moment.isoformat(timespec="minutes")[:16] if article.has_time else ""
+    when = when or article.day.isoformat()
+    topics = [topic_numbers[t.key] for t in article.topics if t.key in topic_numbers]
+    return (article.url, article.title, when, topics, "")
+
+
+def _live_files(live: Path | None, state: IndexState | None) -> Path | None:
+    """The previous index's folder, if it holds the files the state describes."""
+    if live is None or state is None:
+        return None
+    try:
+        meta = json.loads((live / INDEX_DIR / "meta.json").read_bytes())
+        if meta.get("build") != state.build:
+            return None
+        there = {
+            f"{INDEX_DIR}/{sub}/{entry.name}"
+            for sub in ("t", "f", "d")
+            for entry in os.scandir(live / INDEX_DIR / sub)
+        }
+    except (OSError, ValueError):
+        return None
+    return live if there >= state.digests.keys() else None
+
+
+def _doc_lemmas(terms: ArticleTerms, store: TermStore) -> dict[str, int]:
+    """Lemma -> 1 if a form of it is in the title, else 0."""
+    found: dict[str, int] = {}
+    for title, group in ((1, terms.title), (0, terms.body)):
+        for form in group:
+            for lemma in store.lemmas_of(form):
+                if lemma not in found:
+                    found[lemma] = title
+    return found
+
+
+def _write_all(
+    state: IndexState, names: list[list[str]], terms: Sequence[ArticleTerms], store: TermStore
+) -> list[tuple[str, bytes | None]]:
+    shards = state.shards
+    postings: dict[str, array[int]] = {}
+    last: dict[str, int] = {}  # the article a lemma's postings end with
+    form_docs = state.form_docs
+    for number, doc in enumerate(terms):
+        for form in (*doc.title, *doc.body):
+            form_docs[form] = form_docs.get(form, 0) + 1
+        for lemma, title in _doc_lemmas(doc, store).items():
+            gaps = postings.get(lemma)
+            if gaps is None:
+                gaps = postings[lemma] = array("I")
+                last[lemma] = -1
+            gaps.append((number - last[lemma]) * 2 + title)
+            last[lemma] = number
+    forms = _forms_by_lemma(form_docs, store)
+    term_shards: list[dict[str, object]] = [{} for _ in range(shards)]
+    for lemma, gaps in postings.items():
+        term_shards[shard_of(lemma, shards)][lemma] = [forms[lemma], list(gaps)]
+    form_shards: list[dict[str, object]] = [{} for _ in range(shards)]
+    for form in form_docs:
+        found = store.lemmas_of(form)
+        if found != (form,):
+            form_shards[shard_of(form, shards)][form] = list(found)
+    rows = [(*row[:4], doc.excerpt) for row, doc in zip(state.rows, terms, strict=True)]
+    state.rows = rows
+    files = [(f"{INDEX_DIR}/t/{n}.json", _json(s)) for n, s in enumerate(term_shards)]
+    files += [(f"{INDEX_DIR}/f/{n}.json", _json(s)) for n, s in enumerate(form_shards)]
+    files += [
+        (f"{INDEX_DIR}/d/{n}.json", _json(rows[n * CHUNK : (n + 1) * CHUNK]))
+        for n in range(-(-len(rows) // CHUNK))
+    ]
+    files.append(_facets(rows))
+    return _with_meta(sorted(files), state, names)
+
+
+def _forms_by_lemma(form_docs: dict[str, int], store: TermStore) -> dict[str, str]:
+    """Lemma -> the forms of it the articles hold, sorted, joined by spaces."""
+    found: dict[str, list[str]] = {}
+    for form in sorted(form_docs):
+        for lemma in store.lemmas_of(form):
+            found.setdefault(lemma, []).append(form)
+    return {lemma: " ".join(forms) for lemma, forms in found.items()}
+
+
+def _update(
+    state: IndexState,
+    names: list[list[str]],
+    old_rows: list[DocRow],
+    live: Path,
+    changed: list[int],
+    known: dict[bytes, ArticleTerms],
+    before: dict[bytes, ArticleTerms],
+    old_keys: list[bytes],
+    store: TermStore,
+) -> list[tuple[str, bytes | None]]:
+    """The previous index with the changed articles' old terms taken out and new ones put
+    in: only the shards of the lemmas and forms whose articles changed are made again."""
+    shards, keys, form_docs = state.shards, state.keys, state.form_docs
+    new_lemmas: dict[int, dict[str, int]] = {}
+    lemmas_touched: set[str] = set()
+    present_before: dict[str, bool] = {}
+    excerpts: dict[int, str] = {}
+    for n in changed:
+        old_doc = before[old_keys[n]] if n < len(old_keys) else None
+        new_doc = known[keys[n]] if n < len(keys) else None
+        old_map = _doc_lemmas(old_doc, store) if old_doc else {}
+        new_map = new_lemmas[n] = _doc_lemmas(new_doc, store) if new_doc else {}
+        lemmas_touched.update(
+            k for k in old_map.keys() | new_map.keys() if old_map.get(k) != new_map.get(k)
+        )
+        for doc, step in ((old_doc, -1), (new_doc, 1)):
+            for form in (*doc.title, *doc.body) if doc else ():
+                present_before.setdefault(form, form in form_docs)
+                count = form_docs.get(form, 0) + step
+                if count:
+                    form_docs[form] = count
+                else:
+                    del form_docs[form]
+        if new_doc:
+            excerpts[n] = new_doc.excerpt
+    forms_toggled = {f for f, was in present_before.items() if was != (f in form_docs)}
+    relisted = {lemma for form in forms_toggled for lemma in store.lemmas_of(form)}
+    files: dict[str, bytes | None] = dict.fromkeys(state.digests)  # None: as it is
+
+    def current(rel: str) -> bytes:
+        data = files[rel]
+        return (live / rel).read_bytes() if data is None else data
+
+    forms = _forms_by_lemma(form_docs, store) if relisted else {}
+    touched_shards: dict[int, set[str]] = {}
+    for lemma in lemmas_touched | relisted:
+        touched_shards.setdefault(shard_of(lemma, shards), set()).add(lemma)
+    for shard, lemmas_here in touched_shards.items():
+        rel = f"{INDEX_DIR}/t/{shard}.json"
+        entries: dict[str, list[object]] = json.loads(current(rel))
+        for lemma in lemmas_here:
+            entry = entries.get(lemma)
+            docs = _decode(entry[1]) if entry else {}  # type: ignore[arg-type]
+            for n in changed:
+                docs.pop(n, None)
+                flag = new_lemmas[n].get(lemma)
+                if flag is not None:
+                    docs[n] = flag
+            if not docs:
+                entries.pop(lemma, None)
+                continue
+            # A lemma no article held before has new forms, so it is among the relisted.
+            seen = forms[lemma] if lemma in relisted else entry[0]  # type: ignore[index]
+            entries[lemma] = [seen, _encode(docs)]
+        files[rel] = _json(entries)
+    for form in forms_toggled:
+        found = store.lemmas_of(form)
+        if found == (form,):
+            continue
+        rel = f"{INDEX_DIR}/f/{shard_of(form, shards)}.json"
+        table: dict[str, object] = json.loads(current(rel))
+        if form in form_docs:
+            table[form] = list(found)
+        else:
+            table.pop(form, None)
+        files[rel] = _json(table)
+    rows = state.rows
+    for n in range(len(rows)):
+        rows[n] = (*rows[n][:4], excerpts[n] if n in excerpts else old_rows[n][4])
+    chunks = {n // CHUNK for n in changed} | {
+        n // CHUNK for n in range(len(rows)) if n >= len(old_rows) or rows[n] != old_rows[n]
+    }
+    for chunk in chunks:
+        rel = f"{INDEX_DIR}/d/{chunk}.json"
+        part = rows[chunk * CHUNK : (chunk + 1) * CHUNK]
+        if part:
+            files[rel] = _json(part)
+        else:
+            files.pop(rel, None)
+    rel, data = _facets(rows)
+    files[rel] = data
+    return _with_meta(sorted(files.items()), state, names)
+
+
+def _facets(rows: Sequence[DocRow]) -> tuple[str, bytes]:
+    """What filters read, for every article: [days since the one before (the first: since
+    1970-01-01), its topic numbers...], so a filtered search needs no document files."""
+    facets, last = [], 0
+    for row in rows:
+        day = date.fromisoformat(row[2][:10]).toordinal() - _EPOCH
+        facets.append([day - last, *row[3]])
+        last = day
+    return f"{INDEX_DIR}/d/facets.json", _json(facets)
+
+
+def _decode(gaps: list[int]) -> dict[int, int]:
+    docs, n = {}, -1
+    for gap in gaps:
+        n += gap >> 1
+        docs[n] = gap & 1
+    return docs
+
+
+def _encode(docs: dict[int, int]) -> list[int]:
+    gaps, last = [], -1
+    for n in sorted(docs):
+        gaps.append((n - last) * 2 + docs[n])
+        last = n
+    return gaps
+
+
+def _with_meta(
+    files: Sequence[tuple[str, bytes | None]], state: IndexState, names: list[list[str]]
+) -> list[tuple[str, bytes | None]]:
+    """The files and meta.json, whose `build` names them all; forgets files gone."""
+    digests = state.digests
+    build = hashlib.blake2b(digest_size=6)
+    for rel, data in files:
+        if data is not None:
+            digests[rel] = hashlib.blake2b(data, digest_size=8).digest()
+        build.update(rel.encode())
+        build.update(digests[rel])
+    for gone in digests.keys() - {rel for rel, _ in files}:
+        del digests[gone]
+    state.build = build.hexdigest()
+    meta = {
+        "v": FORMAT,
+        "build": state.build,
+        "docs": len(state.keys),
+        "shards": state.shards,
+        "chunk": CHUNK,
+        "topics": names,
+    }
+    return [*files, (f"{INDEX_DIR}/meta.json", _json(meta))]
+
+
+def _json(value: object) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.encode("utf-8")
