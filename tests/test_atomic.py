@@ -139,6 +139,7 @@ GOOD = {
 }
 
 
+@pytest.mark.slow
 def test_a_theme_error_leaves_the_previous_site_as_it_was(make_site: MakeSite) -> None:
     site = make_site(GOOD)
     build_at_now(site)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import BASIC_CONFIG, MakeSite, run_cli
 
 GOOD = "date 2026-02-11 Переговори тривають\n\nТекст.\n"
@@ -80,6 +82,7 @@ def test_output_flag_quiet_and_missing_site(make_site: MakeSite, tmp_path: Path)
     assert "no site.yaml here — run digest in a site folder or pass -s DIR" in missing.stderr
 
 
+@pytest.mark.slow
 def test_console_script_runs_in_the_site_folder(make_site: MakeSite) -> None:
     site = make_site({"content/a.txt": GOOD})
     proc = subprocess.run(

@@ -377,6 +377,7 @@ def test_build_fetch_fetches_first(tmp_path: Path, server: FeedServer) -> None:
     assert (site / "_site/2026/11/28/index.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_fetch_killed_at_any_moment_loses_and_duplicates_nothing(
     tmp_path: Path, server: FeedServer
 ) -> None:

@@ -117,6 +117,7 @@ def test_symlinks_out_of_content_are_not_followed(make_site: MakeSite, tmp_path:
     )
 
 
+@pytest.mark.slow
 def test_pathological_markdown_is_given_up_on_in_bounded_time(make_site: MakeSite) -> None:
     site = make_site(
         {

@@ -362,6 +362,7 @@ def verified(site: Path, offset: timedelta = timedelta()) -> BuildResult:
     return result
 
 
+@pytest.mark.slow
 def test_verify_holds_for_redirects_and_bundle_files(tmp_path: Path) -> None:
     site = imported_site(tmp_path, "hugo")
     verified(site)
@@ -382,6 +383,7 @@ def test_verify_holds_for_redirects_and_bundle_files(tmp_path: Path) -> None:
     assert not (site / "_site/x/index.html").exists()
 
 
+@pytest.mark.slow
 def test_expired_article_goes_when_its_time_comes(tmp_path: Path) -> None:
     site = imported_site(tmp_path, "pelican")
     (site / "content/a.md").write_text(

@@ -213,6 +213,7 @@ def test_build_verify_on_the_command_line(make_site: MakeSite) -> None:
     assert again.output == ""
 
 
+@pytest.mark.slow
 def test_build_verify_fails_listing_the_files_that_differ(make_site: MakeSite) -> None:
     site = make_site(SITE, config=CONFIG)
     build_at_now(site)

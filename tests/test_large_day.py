@@ -38,6 +38,7 @@ def site_url(output: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.mark.slow
 def test_the_day_holds_360_stories_in_under_150_kb(output: Path) -> None:
     digest = json.loads((output / DAY / "digest.json").read_text(encoding="utf-8"))
     assert len(digest["stories"]) >= 350

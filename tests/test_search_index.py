@@ -105,6 +105,7 @@ def test_every_form_of_a_word_is_filed_under_its_lemmas(make_site: MakeSite) -> 
     assert postings(site, "negoti") == [6, 7]
 
 
+@pytest.mark.slow
 def test_edit_delete_and_rename_reach_the_index_and_only_changes_are_lemmatized(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -145,6 +146,7 @@ def test_edit_delete_and_rename_reach_the_index_and_only_changes_are_lemmatized(
     assert compare_outputs(site / "_site", fresh) == []
 
 
+@pytest.mark.slow
 def test_an_unchanged_build_keeps_the_index_and_search_off_removes_it(
     make_site: MakeSite,
 ) -> None:
@@ -163,6 +165,7 @@ def test_shards_grow_with_the_archive() -> None:
     assert shard_of("війна", 512) == shard_of("війна", 512 * 16) % 512
 
 
+@pytest.mark.slow
 def test_edits_and_new_stories_update_the_index_in_place_as_a_fresh_build_would(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -207,6 +210,7 @@ def test_edits_and_new_stories_update_the_index_in_place_as_a_fresh_build_would(
     assert len(full) == full_after_edit + 1  # only the fresh build made an index from scratch
 
 
+@pytest.mark.slow
 def test_terms_read_in_worker_processes_make_the_same_index(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -276,6 +276,7 @@ def indexed(site: Path, word: str) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_the_search_index_follows_the_reload(make_site: MakeSite) -> None:
     """The page reloads as soon as it is rebuilt; the search index is made right after."""
     site = make_site(FILES, config=BASIC_CONFIG.replace("search: false", "search: true"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from digest.build import BuildOptions
 from digest.verify import verify
 from tests.conftest import NOW, MakeSite, build_at_now, read
@@ -179,6 +181,7 @@ def test_previous_and_next_day_links_say_the_year_when_it_differs(make_site: Mak
     assert '3 січ. <span aria-hidden="true">→</span>' in rail
 
 
+@pytest.mark.slow
 def test_a_new_report_changes_its_story_pages_and_the_day_and_verify_holds(
     make_site: MakeSite,
 ) -> None:
