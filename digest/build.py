@@ -226,9 +226,8 @@ class _Run:
         keyed = self.key(read)
         cached = cache.load_model(keyed.model_key, self.config)
         last = cache.generation(self.config.output_dir)
-        writer = SiteWriter(
-            self.config.output_dir, staging_folder(self.config.output_dir, cache.folder)
-        )
+        staging = staging_folder(self.config.output_dir, cache.folder)
+        writer = SiteWriter(self.config.output_dir, staging, cache.listing(staging))
         if cached is not None and last is not None and self.nothing_to_do(last, keyed, writer):
             return self.as_before(cached, last, keyed)
         site = self.group(cache, read, keyed, cached)
@@ -443,8 +442,11 @@ def _forget_staging(cache: BuildCache) -> None:
     kept = {staging_folder(out, cache.folder).name for out in cache.outputs()}
     with contextlib.suppress(OSError):
         for folder in (cache.folder / "output").iterdir():
-            if folder.name.removesuffix(".old") not in kept:
-                shutil.rmtree(folder, ignore_errors=True)
+            if folder.name.removesuffix(".old").removesuffix(".listing") not in kept:
+                if folder.is_dir():
+                    shutil.rmtree(folder, ignore_errors=True)
+                else:
+                    folder.unlink()
 
 
 def _unchanged(last: Generation, build_key: bytes, writer: SiteWriter) -> bool:
