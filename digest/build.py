@@ -51,11 +51,17 @@ class BuildOptions:
 
 class BuildSession:
     """Kept by a process that builds again and again (serve, build --watch): the compiled
-    theme, used by the next build while the theme's files are byte for byte the same."""
+    theme, used by the next build while the theme's files are byte for byte the same, and
+    the search index a deferred build left to make (`pending`, see deferred_index.py)."""
 
     def __init__(self) -> None:
         self._kept: tuple[tuple[object, ...], Theme] | None = None
-        self.search_stale = False  # a build left the search index as it was (defer_search)
+        self.pending: PendingIndex | None = None
+
+    @property
+    def search_stale(self) -> bool:
+        """Whether a build left the live search index as it was (defer_search)."""
+        return self.pending is not None
 
     def theme(self, config: Config) -> tuple[Theme, bytes]:
         """The theme for config and the fingerprint of its files."""
@@ -65,6 +71,26 @@ class BuildSession:
         if self._kept is None or self._kept[0] != ident:
             self._kept = (ident, Theme(config))
         return self._kept[1], key
+
+
+@dataclass(frozen=True)
+class PendingIndex:
+    """What a deferred build kept to make the search index alone afterwards: its model, the
+    bodies it was made from, and the key of its inputs. Until the index is made, the output
+    folder's generation carries stale_key(build_key), so no build takes it for complete."""
+
+    config: Config
+    site: Site
+    bodies: Bodies
+    cache_folder: Path
+    now: datetime
+    build_key: bytes
+
+
+def stale_key(build_key: bytes) -> bytes:
+    """The key saved for an output whose pages are built from build_key's inputs but whose
+    search index is older."""
+    return fingerprint(b"search index stale", build_key)
 
 
 @dataclass
@@ -214,6 +240,7 @@ class _Run:
     workers: int
     progress: Progress
     warnings: list[Problem]
+    deferred: bool = False  # the search index was left as it was (defer_search)
 
     def build(self, cache: BuildCache) -> BuildResult:
         self.warnings = list(self.warnings)
@@ -225,6 +252,7 @@ class _Run:
             self.config.output_dir, staging_folder(self.config.output_dir, cache.folder)
         )
         if cached is not None and last is not None and self.nothing_to_do(last, keyed, writer):
+            self.session.pending = None  # the output is complete: its index too
             return self.as_before(cached, last, keyed)
         site = self.group(cache, read, keyed, cached)
         renderer = SiteRenderer(
@@ -237,8 +265,9 @@ class _Run:
         )
         written = self.write_pages(renderer, writer, last)
         bodies = cache.bodies(read.keys, read.unstable)
-        notes = self.post_write(writer, written.records, site, bodies, cache.folder)
-        return self.swap(cache, writer, site, read, keyed, written, notes)
+        stale = last is None or last.build_key != keyed.build_key
+        notes = self.post_write(writer, written.records, site, bodies, cache.folder, stale)
+        return self.swap(cache, writer, site, read, keyed, written, notes, bodies)
 
     def read(self, cache: BuildCache) -> ReadOutcome:
         """Every article file under content/, from the cache where unchanged."""
@@ -263,8 +292,7 @@ class _Run:
 
     def nothing_to_do(self, last: Generation, keyed: _Keyed, writer: SiteWriter) -> bool:
         """Whether the output folder holds exactly what a build from these inputs writes."""
-        stale = self.session.search_stale and self.config.search
-        return not stale and _unchanged(last, keyed.build_key, writer)
+        return _unchanged(last, keyed.build_key, writer)
 
     def as_before(
         self, cached: tuple[ModelLoader, list[Problem]], last: Generation, keyed: _Keyed
@@ -351,11 +379,13 @@ class _Run:
         site: Site,
         bodies: Bodies,
         cache_folder: Path,
+        inputs_changed: bool,
     ) -> list[Problem]:
-        """Run POST_WRITE_STEPS on the complete new site; their files join it."""
+        """Run POST_WRITE_STEPS on the complete new site; their files join it. A step runs
+        when pages changed or the inputs did (the last build may have left its files stale)."""
         writer.complete()  # the staging folder now holds the whole new site
-        config, session = self.config, self.session
-        changed = writer.changed > 0 or session.search_stale
+        config = self.config
+        changed = writer.changed > 0 or inputs_changed
         staged = Staged(
             writer.staging,
             config.output_dir,
@@ -367,7 +397,7 @@ class _Run:
             cache_folder,
             self.selection.now,
         )
-        session.search_stale = (
+        self.deferred = (
             changed and self.defer_search and config.search and _has_index(config.output_dir)
         )
         notes: list[Problem] = []
@@ -392,16 +422,23 @@ class _Run:
         keyed: _Keyed,
         written: _Written,
         notes: list[Problem],
+        bodies: Bodies,
     ) -> BuildResult:
         """Put the new site live and remember what it is; then tidy the cache."""
         counts = (len(site.articles), len(site.days), len(site.topics), len(site.untagged))
+        key = stale_key(keyed.build_key) if self.deferred else keyed.build_key
         # Saved before the swap; the records vouch only for the files they name (see Generation).
-        generation = Generation(keyed.build_key, written.outputs, counts, written.records, notes)
+        generation = Generation(key, written.outputs, counts, written.records, notes)
         cache.save_generation(self.config.output_dir, generation)
         removed = writer.finish()
         cache.tidy()
         cache.forget_unused(set(read.keys.values()))
         _forget_staging(cache)
+        self.session.pending = None
+        if self.deferred:
+            self.session.pending = PendingIndex(
+                self.config, site, bodies, cache.folder, self.selection.now, keyed.build_key
+            )
         return BuildResult(
             config=self.config,
             model=site,

@@ -14,6 +14,7 @@ import pytest
 
 from digest.build import BuildOptions
 from digest.errors import ConfigError, Problem
+from digest.search_index import shard_of
 from digest.serve import (
     LIVE_PREFIX,
     Found,
@@ -269,11 +270,15 @@ def test_edit_rebuilds_and_a_bad_edit_keeps_the_last_good_build(preview: Preview
     assert [o.failed for o in recorder.outcomes][-1] is False
 
 
-def indexed(site: Path, word: str) -> bool:
-    try:
-        return word in indexed_text(site)
-    except OSError:  # read while a build swapped the site in
-        return False
+def served_lemma(preview: Preview, lemma: str) -> list[object] | None:
+    """The search index's entry for lemma, as a browser fetches it from the preview."""
+    status, _, meta = get(preview, "/news/search/index/meta.json")
+    assert status == 200
+    shard = shard_of(lemma, json.loads(meta)["shards"])
+    status, _, terms = get(preview, f"/news/search/index/t/{shard}.json")
+    assert status == 200
+    found: list[object] | None = json.loads(terms).get(lemma)
+    return found
 
 
 @pytest.mark.slow
@@ -289,9 +294,11 @@ def test_the_search_index_follows_the_reload(make_site: MakeSite) -> None:
         wait_for(preview, lambda s: s.site != first.site)
         assert "Зебрагусак у тексті." in get(preview, "/news/2026/02/11/budget/")[2]
         give_up = time.monotonic() + 20
-        while not indexed(site, "Зебрагусак"):
+        while served_lemma(preview, "зебрагусак") is None:
             assert time.monotonic() < give_up, "the search index never caught up with the edit"
             time.sleep(0.05)
+        assert served_lemma(preview, "зебрагусак") == ["зебрагусак", [2]]  # one story, body
+        assert "Зебрагусак" in indexed_text(site)
         assert preview.live.current().site != first.site
     # One line in the terminal per save: the index's own build is not reported.
     assert [o.changes != frozenset() for o in recorder.outcomes] == [False, True]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from digest.build import BuildOptions, BuildSession, build
+from digest.deferred_index import make_deferred_index
 from digest.verify import compare_outputs
 from tests.conftest import BASIC_CONFIG, NOW, MakeSite, override_article_head, read
 
@@ -101,4 +102,62 @@ def test_a_deferred_build_without_an_index_yet_makes_one(make_site: MakeSite) ->
     session = BuildSession()
     build(site, BuildOptions(now=NOW, session=session, defer_search=True))
     assert "Прем" in indexed_text(site)
+    assert not session.search_stale
+
+
+def test_a_deferred_index_is_made_alone_then_a_build_has_nothing_to_do(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(SITE, config=SEARCH_CONFIG)
+    session = BuildSession()
+    build(site, BuildOptions(now=NOW, session=session))
+    deferred = BuildOptions(now=NOW, session=session, defer_search=True)
+    (site / "content/b.txt").write_text(
+        "date 2026-02-11 Театр відкрив сезон\n\nПрем'єра: зебрагусак.\n", encoding="utf-8"
+    )
+    build(site, deferred)
+    assert "зебрагусак" not in indexed_text(site)
+
+    update = make_deferred_index(session)
+    assert (update.state, session.pending) == ("done", None)
+    assert update.written > 0
+    assert "зебрагусак" in indexed_text(site)
+    assert fresh_build_differences(site, tmp_path) == []
+    # The output is complete as it is: another build (this process or a new one) keeps it.
+    assert build(site, BuildOptions(now=NOW, session=session)).changed == 0
+    again = build(site, BuildOptions(now=NOW))
+    assert (again.changed, again.rendered, again.parsed) == (0, 0, 0)
+
+    # A deleted article leaves the index the same way.
+    (site / "content/b.txt").unlink()
+    build(site, deferred)
+    assert "зебрагусак" in indexed_text(site)
+    assert make_deferred_index(session).state == "done"
+    assert "зебрагусак" not in indexed_text(site)
+    assert fresh_build_differences(site, tmp_path / "after-delete") == []
+    assert build(site, BuildOptions(now=NOW)).changed == 0
+
+
+def test_a_cancelled_index_is_left_to_the_next_build_even_in_a_new_process(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(SITE, config=SEARCH_CONFIG)
+    session = BuildSession()
+    build(site, BuildOptions(now=NOW, session=session))
+    (site / "content/a.md").write_text(
+        SITE["content/a.md"].replace("Бюджет на рік.", "Бюджет: кенгурятник."), encoding="utf-8"
+    )
+    build(site, BuildOptions(now=NOW, session=session, defer_search=True))
+    index = site / "_site/search/index"
+    before = {p: p.read_bytes() for p in index.rglob("*") if p.is_file()}
+
+    assert make_deferred_index(session, cancelled=lambda: True).state == "cancelled"
+    assert {p: p.read_bytes() for p in index.rglob("*") if p.is_file()} == before
+    assert session.search_stale
+
+    # The preview stopped here (killed): a `digest build` does not take the site for done.
+    result = build(site, BuildOptions(now=NOW))
+    assert result.changed > 0 and "кенгурятник" in indexed_text(site)
+    # The session's pending index is then superseded: nothing more to do.
+    assert make_deferred_index(session).state == "superseded"
     assert not session.search_stale
