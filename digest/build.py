@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -57,6 +57,7 @@ class BuildSession:
     def __init__(self) -> None:
         self._kept: tuple[tuple[object, ...], Theme] | None = None
         self.pending: PendingIndex | None = None
+        self.last: LastBuild | None = None  # what the last build was made from (quick_edit.py)
 
     @property
     def search_stale(self) -> bool:
@@ -85,6 +86,36 @@ class PendingIndex:
     cache_folder: Path
     now: datetime
     build_key: bytes
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What a session's last build was made from, so an edit that changes no more than an
+    article's body can be built from it (quick_edit.py): the articles as read, the model,
+    the keys the output was made under, and the warnings it gave."""
+
+    config: Config
+    theme_key: bytes
+    drafts: bool
+    future: bool
+    stubs: list[Entry]  # every article file's stub (see Entry.stub)
+    chosen: list[str]  # the published ones' paths, newest first
+    keys: dict[str, bytes]  # path -> content key
+    lean: dict[str, bytes]  # path -> what grouping reads of it (its fingerprint)
+    links: dict[str, tuple[str, ...]]
+    bundles: tuple[str, ...]  # bundles_state() of the published bundles
+    model_key: bytes
+    build_key: bytes
+    # Known once the build is done: the key the output's generation carries (stale_key()
+    # while the search index is deferred), the model (or its loader) and the warnings.
+    saved_key: bytes = b""
+    model: Site | Callable[[], Site] | None = None
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def site(self) -> Site:
+        assert self.model is not None
+        return self.model if isinstance(self.model, Site) else self.model()
 
 
 def stale_key(build_key: bytes) -> bytes:
@@ -181,6 +212,7 @@ def build(
     config, warnings = load_config(site_dir, options.output_dir)
     check_output_dir(config)
     session = options.session or BuildSession()
+    session.last = None  # until this build is done (a failed one leaves nothing to build on)
     theme, theme_key = session.theme(config)
     run = _Run(
         config=config,
@@ -192,6 +224,7 @@ def build(
         workers=options.workers or os.cpu_count() or 1,
         progress=progress,
         warnings=warnings,
+        keep=options.session is not None,
     )
     folder = options.cache_dir or config.site_dir / CACHE_DIR
     try:
@@ -214,6 +247,7 @@ class _Keyed:
     model_key: bytes
     build_key: bytes
     link_problems: list[Problem]
+    kept: LastBuild | None = None  # for a session: what the keys were made from (no model yet)
 
 
 @dataclass
@@ -241,6 +275,7 @@ class _Run:
     progress: Progress
     warnings: list[Problem]
     deferred: bool = False  # the search index was left as it was (defer_search)
+    keep: bool = False  # keep what the build is made from in the session (session.last)
 
     def build(self, cache: BuildCache) -> BuildResult:
         self.warnings = list(self.warnings)
@@ -286,9 +321,16 @@ class _Run:
         bodies = (read.keys[stub.path] for stub in chosen)
         bundles = bundles_state(self.config.site_dir, _bundle_folders(chosen, self.config))
         build_key = fingerprint(model, self.theme_key, *bodies, *bundles)
+        kept = None
+        if self.keep and not read.unstable:
+            kept = LastBuild(
+                self.config, self.theme_key, self.selection.drafts, self.selection.future,
+                list(read.stubs), [stub.path for stub in chosen], read.keys, dict(read.lean),
+                read.links, tuple(bundles), model, build_key,
+            )  # fmt: skip
         read.stubs.clear()  # not needed again; a large site's worth of memory
         read.lean.clear()
-        return _Keyed(model, build_key, links)
+        return _Keyed(model, build_key, links, kept)
 
     def nothing_to_do(self, last: Generation, keyed: _Keyed, writer: SiteWriter) -> bool:
         """Whether the output folder holds exactly what a build from these inputs writes."""
@@ -299,14 +341,25 @@ class _Run:
     ) -> BuildResult:
         """The result of the last build, said again (its model is loaded only if asked)."""
         loader, problems = cached
+        warnings = [*self.warnings, *problems, *keyed.link_problems, *last.notes]
+        self.remember(keyed, loader, keyed.build_key, warnings)
         return BuildResult(
             config=self.config,
             model=loader,
-            warnings=[*self.warnings, *problems, *keyed.link_problems, *last.notes],
+            warnings=warnings,
             pages=last.pages,
             files=len(last.records),
             counts=last.counts,
         )
+
+    def remember(
+        self, keyed: _Keyed, model: Site | Callable[[], Site], saved: bytes, warnings: list[Problem]
+    ) -> None:
+        """Keep in the session what this build was made from (see LastBuild)."""
+        if keyed.kept is not None:
+            self.session.last = replace(
+                keyed.kept, saved_key=saved, model=model, warnings=tuple(warnings)
+            )
 
     def group(
         self,
@@ -435,6 +488,7 @@ class _Run:
         cache.forget_unused(set(read.keys.values()))
         _forget_staging(cache)
         self.session.pending = None
+        self.remember(keyed, site, key, self.warnings)
         if self.deferred:
             self.session.pending = PendingIndex(
                 self.config, site, bodies, cache.folder, self.selection.now, keyed.build_key

@@ -60,7 +60,7 @@ def make_deferred_index(
                 if rel not in records:
                     raise FileNotFoundError(f"{out / rel} vanished while the index was made")
                 continue
-            placed = _replace(out, checked_path(rel), data)
+            placed = replace_file(out, checked_path(rel), data)
             if placed is not None:
                 records[rel] = placed
                 written += 1
@@ -70,7 +70,7 @@ def make_deferred_index(
             del records[rel]
         if gone or records.keys() != last.records.keys():
             names = json.dumps(sorted(records), ensure_ascii=False).encode("utf-8")
-            _replace(out, MANIFEST, names)
+            replace_file(out, MANIFEST, names)
         cache.save_generation(
             out, Generation(pending.build_key, last.pages, last.counts, records, last.notes)
         )
@@ -78,7 +78,7 @@ def make_deferred_index(
     return IndexUpdate("done", written + len(gone), time.perf_counter() - started)
 
 
-def _replace(out: Path, rel: str, data: bytes) -> Record | None:
+def replace_file(out: Path, rel: str, data: bytes) -> Record | None:
     """Put data at out/rel in one step (a new file renamed over the old one; never writing
     into a file, which may be a hard link the staging folder shares); None if the file
     holds those bytes already."""

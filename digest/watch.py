@@ -27,6 +27,7 @@ from digest.bundles import in_bundle
 from digest.config import CONFIG_NAME, Config, load_config
 from digest.deferred_index import make_deferred_index
 from digest.errors import ConfigError, DigestError, Problem, display_path
+from digest.quick_edit import quick_build
 from digest.report import echo_problems, problem_lines
 from digest.sources import ARTICLE_SUFFIXES
 
@@ -328,7 +329,7 @@ def build_once(
     """Run build() and never raise for a problem in the site: a preview must stay up."""
     started = time.perf_counter()
     try:
-        result = build(site_dir, options)
+        result = _quick_or_whole(site_dir, options, changes)
     except DigestError as e:
         return Outcome(
             changes,
@@ -354,6 +355,18 @@ def build_once(
         time.perf_counter() - started,
         result.site.config,
     )
+
+
+def _quick_or_whole(
+    site_dir: Path, options: BuildOptions, changes: frozenset[Change]
+) -> BuildResult:
+    """A build of only what articles' new bodies change when that is all the changes do
+    (quick_edit.py), else the whole build."""
+    if changes and all(change.kind is ChangeKind.CONTENT for change in changes):
+        quick = quick_build(site_dir, options, [change.path for change in changes])
+        if quick is not None:
+            return quick
+    return build(site_dir, options)
 
 
 def _try_config(site_dir: Path, options: BuildOptions) -> Config | None:
