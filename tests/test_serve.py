@@ -270,6 +270,50 @@ def test_edit_rebuilds_and_a_bad_edit_keeps_the_last_good_build(preview: Preview
     assert [o.failed for o in recorder.outcomes][-1] is False
 
 
+def test_body_title_broken_and_deleted_articles_reach_the_served_pages(
+    make_site: MakeSite,
+) -> None:
+    long_read = article("Бюджет ухвалили", "budget", "Депутати проголосували.\n\nДругий абзац.")
+    site = make_site({**FILES, "content/2026/budget.md": long_read}, config=CONFIG)
+    source = site / "content/2026/budget.md"
+    recorder = Recorder()
+    with Preview(
+        site, BuildOptions(now=NOW), reporter=recorder, port=0, ping_seconds=0.2
+    ) as preview:
+
+        def save(text: str) -> Snapshot:
+            before = preview.live.current()
+            source.write_text(text, encoding="utf-8")
+            return wait_for(preview, lambda s: s.seq != before.seq and s.site != before.site)
+
+        # Below the summary, the body is the article page's alone: one page made again.
+        save(long_read.replace("Другий абзац.", "Другий абзац, виправлений."))
+        assert "Другий абзац, виправлений." in get(preview, "/news/2026/02/11/budget/")[2]
+        quick = recorder.outcomes[-1].result
+        assert quick is not None and (quick.parsed, quick.rendered) == (1, 1)
+        assert "Другий абзац" not in get(preview, "/news/2026/02/11/")[2]
+
+        # A new title is on the day page and the home page.
+        save(long_read.replace("Бюджет ухвалили", "Бюджет змінили"))
+        assert "Бюджет змінили" in get(preview, "/news/2026/02/11/")[2]
+        assert "Бюджет змінили" in get(preview, "/news/")[2]
+
+        # A broken article is left out with a message naming it; the rest is served.
+        broken = save(long_read.replace("date: 2026-02-11 10:00", "date: 11/02"))
+        assert not broken.failed
+        assert [p.path for p in broken.problems] == ["content/2026/budget.md"]
+        assert get(preview, "/news/2026/02/11/budget/")[0] == 404
+        assert get(preview, "/news/2026/02/11/grid/")[0] == 200
+
+        save(long_read)
+        assert "Другий абзац." in get(preview, "/news/2026/02/11/budget/")[2]
+        before = preview.live.current()
+        source.unlink()
+        wait_for(preview, lambda s: s.site != before.site)
+        assert get(preview, "/news/2026/02/11/budget/")[0] == 404
+        assert "Бюджет" not in get(preview, "/news/2026/02/11/")[2]
+
+
 def served_lemma(preview: Preview, lemma: str) -> list[object] | None:
     """The search index's entry for lemma, as a browser fetches it from the preview."""
     status, _, meta = get(preview, "/news/search/index/meta.json")
