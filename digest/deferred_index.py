@@ -8,7 +8,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.build import BuildSession, stale_key
@@ -75,6 +75,8 @@ def make_deferred_index(
             out, Generation(pending.build_key, last.pages, last.counts, records, last.notes)
         )
     session.pending = None
+    if session.last is not None and session.last.saved_key == last.build_key:
+        session.last = replace(session.last, saved_key=pending.build_key)
     return IndexUpdate("done", written + len(gone), time.perf_counter() - started)
 
 

@@ -202,6 +202,18 @@ def test_a_body_edit_rewrites_only_what_shows_the_body(
             "tags/culture/feed.xml",
         }  # fmt: skip
     assert fresh_build_differences(site, tmp_path) == []
+
+    # The next save is as quick, whether the index was made at once or deferred.
+    deferred = BuildOptions(now=NOW, session=session, defer_search=True)
+    for n, how in enumerate([options, deferred, deferred, options]):
+        source.write_text(source.read_text() + f"\nДописано {n}.\n", "utf-8")
+        result = quick_build(site, how, [source])
+        assert result is not None and result.rendered == 1
+        assert session.search_stale == (search and how is deferred)
+        if session.search_stale and n != 1:  # after save 1 the index waits: save 2 folds it
+            assert make_deferred_index(session).state == "done"
+    assert f"Дописано {n}." in read(site, "2026/02/11/teatr-vidkryv-sezon/index.html")
+    assert fresh_build_differences(site, tmp_path / "again") == []
     # The output is what a build from these sources writes: a new process keeps all of it.
     again = build(site, BuildOptions(now=NOW))
     assert (again.changed, again.rendered) == (0, 0)
