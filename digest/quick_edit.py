@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import pickle
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from digest.fingerprints import fingerprint, parse_fingerprint
 from digest.group import Selection, TopicIndex, is_published
 from digest.model import Article, Day
 from digest.reading import Parsed, parse_file
-from digest.render import Page, SiteRenderer
+from digest.render import Output, Page, SiteRenderer
 from digest.sources import ArticleReader
 
 
@@ -51,7 +51,7 @@ def quick_build(
     ):
         return None
     selection = Selection(options.now or datetime.now(config.tz), options.drafts, options.future)
-    if _published(last, selection) != last.chosen:
+    if not _same_articles(last, selection):
         return None  # time passed and an article came out or expired: the model changes
     read = _read_again(last, changed)
     if read is None:
@@ -80,7 +80,7 @@ def quick_build(
         if len(where) != len(read):
             return None
         pages = [renderer.article_page(article, day) for article, day in where]
-        feeds = list(renderer.feed_files())
+        feeds = list(_feeds_showing(renderer, {article.path for article, _day in where}))
         # All made before any is put: a page that fails to render leaves the site as it was.
         made: list[tuple[str, bytes, Page | None]] = [(p.path, p.make(), p) for p in pages]
         made += [(output.path, output.data, None) for output in feeds]
@@ -115,11 +115,16 @@ def quick_build(
     )
 
 
-def _published(last: LastBuild, selection: Selection) -> list[str]:
-    """The paths of the articles published at selection.now, newest first (as published())."""
-    chosen = [stub for stub in last.stubs if is_published(stub, selection)]
-    chosen.sort(key=lambda e: (e.date, e.path), reverse=True)
-    return [stub.path for stub in chosen]
+def _same_articles(last: LastBuild, selection: Selection) -> bool:
+    """Whether the articles published at selection.now are those the last build published.
+    As time goes on only two kinds can change: articles dated later than the last build's
+    moment, which come out, and articles with an expiry date, which go."""
+    chosen = set(last.chosen)
+    return all(
+        is_published(stub, selection) == (stub.path in chosen)
+        for stub in last.stubs
+        if stub.expires is not None or stub.path not in chosen
+    )
 
 
 def _read_again(last: LastBuild, changed: Collection[Path]) -> list[Parsed] | None:
@@ -147,6 +152,16 @@ def _read_again(last: LastBuild, changed: Collection[Path]) -> list[Parsed] | No
             return None  # its title, date, tags... changed: so does the model
         read.append(fresh)
     return read
+
+
+def _feeds_showing(renderer: SiteRenderer, paths: set[str]) -> Iterator[Output]:
+    """The feeds that carry the articles at paths in full: those they are among the newest
+    of (the site's, their topics')."""
+    site, limit = renderer.site, renderer.config.feed_limit
+    whole = any(a.path in paths for a in site.articles[:limit])
+    topics = {g.topic.key for g in site.topics if any(a.path in paths for a in g.articles[:limit])}
+    if whole or topics:
+        yield from renderer.feed_files(topics, whole)
 
 
 def _articles(days: tuple[Day, ...], paths: set[str]) -> list[tuple[Article, Day]]:
