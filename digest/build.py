@@ -111,6 +111,7 @@ class LastBuild:
     saved_key: bytes = b""
     model: Site | Callable[[], Site] | None = None
     warnings: tuple[Problem, ...] = ()
+    generation: Generation | None = None  # what the output's generation holds
 
     @property
     def site(self) -> Site:
@@ -342,7 +343,7 @@ class _Run:
         """The result of the last build, said again (its model is loaded only if asked)."""
         loader, problems = cached
         warnings = [*self.warnings, *problems, *keyed.link_problems, *last.notes]
-        self.remember(keyed, loader, keyed.build_key, warnings)
+        self.remember(keyed, loader, last, warnings)
         return BuildResult(
             config=self.config,
             model=loader,
@@ -353,12 +354,20 @@ class _Run:
         )
 
     def remember(
-        self, keyed: _Keyed, model: Site | Callable[[], Site], saved: bytes, warnings: list[Problem]
+        self,
+        keyed: _Keyed,
+        model: Site | Callable[[], Site],
+        saved: Generation,
+        warnings: list[Problem],
     ) -> None:
         """Keep in the session what this build was made from (see LastBuild)."""
         if keyed.kept is not None:
             self.session.last = replace(
-                keyed.kept, saved_key=saved, model=model, warnings=tuple(warnings)
+                keyed.kept,
+                saved_key=saved.build_key,
+                model=model,
+                warnings=tuple(warnings),
+                generation=saved,
             )
 
     def group(
@@ -488,7 +497,7 @@ class _Run:
         cache.forget_unused(set(read.keys.values()))
         _forget_staging(cache)
         self.session.pending = None
-        self.remember(keyed, site, key, self.warnings)
+        self.remember(keyed, site, generation, self.warnings)
         if self.deferred:
             self.session.pending = PendingIndex(
                 self.config, site, bodies, cache.folder, self.selection.now, keyed.build_key

@@ -71,12 +71,11 @@ def make_deferred_index(
         if gone or records.keys() != last.records.keys():
             names = json.dumps(sorted(records), ensure_ascii=False).encode("utf-8")
             replace_file(out, MANIFEST, names)
-        cache.save_generation(
-            out, Generation(pending.build_key, last.pages, last.counts, records, last.notes)
-        )
+        generation = Generation(pending.build_key, last.pages, last.counts, records, last.notes)
+        cache.save_generation(out, generation)
     session.pending = None
     if session.last is not None and session.last.saved_key == last.build_key:
-        session.last = replace(session.last, saved_key=pending.build_key)
+        session.last = replace(session.last, saved_key=pending.build_key, generation=generation)
     return IndexUpdate("done", written + len(gone), time.perf_counter() - started)
 
 

@@ -68,8 +68,8 @@ def quick_build(
     out = config.output_dir
     folder = options.cache_dir or config.site_dir / CACHE_DIR
     with BuildCache(folder) as cache:
-        generation = cache.generation(out)
-        if generation is None or generation.build_key != last.saved_key:
+        generation = last.generation
+        if generation is None or cache.generation_key(out) != last.saved_key:
             return None  # another process built since
         for fresh in read:
             cache.put_entry(fresh.key or b"", fresh.entry, fresh.body)
@@ -95,10 +95,13 @@ def quick_build(
             if page is not None:
                 record = record._replace(page_key=page.key, fine=page.fingerprint())
             records[path] = record
-        cache.save_generation(out, replace(generation, build_key=saved, records=records))
+        generation = replace(generation, build_key=saved, records=records)
+        cache.save_generation(out, generation)
     if config.search:
         session.pending = PendingIndex(config, site, bodies, folder, selection.now, build_key)
-    session.last = replace(last, keys=keys, build_key=build_key, saved_key=saved)
+    session.last = replace(
+        last, keys=keys, build_key=build_key, saved_key=saved, generation=generation
+    )
     if config.search and not deferred:
         make_deferred_index(session)
     return BuildResult(
