@@ -6,7 +6,7 @@ import codecs
 import dataclasses
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -498,6 +498,40 @@ def _feeds(check: _Checker, raw: Any) -> tuple[int, bool]:
 _PRESET = object()  # site.yaml has no `topics:`
 
 
+def _keyed(
+    check: _Checker,
+    raw: dict[Any, Any],
+    section: str,
+    fields: tuple[str, ...],
+    what: str,
+    droppable: bool = False,
+) -> Iterator[tuple[str, dict[str, Any], tuple[str, ...]]]:
+    """The entries of a mapping of keys to settings (`topics:`, `sources:`) that can be used:
+    a key that is `what` (lowercase latin, digits, - or _) and settings as a mapping, with
+    unknown settings named. With `droppable`, `key: false` entries are left to the caller."""
+    for key, spec in raw.items():
+        if spec is False and droppable:
+            continue
+        where = (section, str(key))
+        if not isinstance(key, str) or not TOPIC_KEY.match(key):
+            check.fail(
+                where,
+                f"{section}: key `{key}` is not {what}",
+                "use lowercase latin letters, digits, - or _",
+            )
+            continue
+        spec = {} if spec is None else spec
+        if not isinstance(spec, dict):
+            names = " and ".join(f"`{name}:`" for name in fields[:2])
+            check.fail(where, f"{section}.{key}: expected {names}")
+            continue
+        for unknown in set(spec) - set(fields):
+            close = difflib.get_close_matches(str(unknown), fields, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else "use " + ", ".join(fields)
+            check.warn(where, f"{section}.{key}: unknown setting `{unknown}`", hint)
+        yield key, spec, where
+
+
 def _topics(check: _Checker, raw: Any, language: str) -> tuple[TopicRule, ...]:
     """The language's preset topics, with site.yaml's entries in their place: a key of the
     preset is replaced (a name or keywords left out stay the preset's), `key: false` drops
@@ -509,30 +543,13 @@ def _topics(check: _Checker, raw: Any, language: str) -> tuple[TopicRule, ...]:
     if raw is None or raw == {}:
         return ()
     if not isinstance(raw, dict):
-        check.fail(
-            ("topics",), "topics: expected a mapping of topic keys, like `diplomacy: {name: ...}`"
-        )
+        check.fail(("topics",), "topics: expected a mapping of topic keys, like `war: {name: ...}`")
         return ()
+    for dropped in [key for key, spec in raw.items() if spec is False]:
+        preset.pop(str(dropped), None)
     topics = []
-    for key, spec in raw.items():
-        if spec is False:
-            preset.pop(str(key), None)
-            continue
-        where = ("topics", str(key))
-        if not isinstance(key, str) or not TOPIC_KEY.match(key):
-            check.fail(
-                where,
-                f"topics: key `{key}` is not a URL-safe name",
-                "use lowercase latin letters, digits, - or _",
-            )
-            continue
-        if spec is None:
-            spec = {}
-        if not isinstance(spec, dict):
-            check.fail(where, f"topics.{key}: expected `name:` and `keywords:`")
-            continue
-        for unknown in set(spec) - {"name", "keywords"}:
-            check.warn(where, f"topics.{key}: unknown setting `{unknown}`", "use name and keywords")
+    keyed = _keyed(check, raw, "topics", ("name", "keywords"), "a URL-safe name", droppable=True)
+    for key, spec, where in keyed:
         base = preset.pop(key, TopicRule(key, key))
         name = spec.get("name", base.name)
         if not isinstance(name, str | int | float) or isinstance(name, bool):
@@ -598,24 +615,7 @@ def _sources(check: _Checker, raw: Any) -> tuple[Source, ...]:
         )
         return ()
     sources = []
-    for key, spec in raw.items():
-        where = ("sources", str(key))
-        if not isinstance(key, str) or not TOPIC_KEY.match(key):
-            check.fail(
-                where,
-                f"sources: key `{key}` is not a folder name",
-                "use lowercase latin letters, digits, - or _",
-            )
-            continue
-        if spec is None:
-            spec = {}
-        if not isinstance(spec, dict):
-            check.fail(where, f"sources.{key}: expected `name:` and `url:`")
-            continue
-        for unknown in set(spec) - set(SOURCE_KEYS):
-            close = difflib.get_close_matches(str(unknown), SOURCE_KEYS, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else "use " + ", ".join(SOURCE_KEYS)
-            check.warn(where, f"sources.{key}: unknown setting `{unknown}`", hint)
+    for key, spec, where in _keyed(check, raw, "sources", SOURCE_KEYS, "a folder name"):
         text = {}
         for name in ("name", "url", "site", "language"):
             value = spec.get(name)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from digest.config import load_config
+from digest.errors import ConfigError
 from digest.group import TopicIndex
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -109,3 +110,34 @@ def test_a_day_of_ukrainian_news_lands_in_the_outlets_rubrics(
     assert recall(predicted, "world") >= 0.6 and recall(predicted, "economy") >= 0.6
     for key in PRESET_KEYS:
         assert recall(predicted, key) >= 0.6, key
+
+
+def test_topics_and_sources_name_their_bad_entries_the_same_way(tmp_path: Path) -> None:
+    text = """\
+language: uk
+topics:
+  sport: {name: Спорт, keywrods: [матч]}
+  Bad Key: {name: X}
+sources:
+  unian: {nmae: УНІАН}
+  ukrinform: false
+"""
+    (tmp_path / "content").mkdir(exist_ok=True)
+    (tmp_path / "site.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    shown = {str(p) for p in caught.value.problems}
+    assert {
+        "site.yaml:4: topics: key `Bad Key` is not a URL-safe name"
+        " — use lowercase latin letters, digits, - or _",
+        "site.yaml:7: sources.ukrinform: expected `name:` and `url:`",
+    } <= shown
+    (tmp_path / "site.yaml").write_text(
+        text.replace("  Bad Key: {name: X}\n", "").replace("  ukrinform: false\n", ""),
+        encoding="utf-8",
+    )
+    _config, warnings = load_config(tmp_path)
+    assert [str(p) for p in warnings] == [
+        "site.yaml:3: topics.sport: unknown setting `keywrods` — did you mean `keywords`?",
+        "site.yaml:5: sources.unian: unknown setting `nmae` — did you mean `name`?",
+    ]
