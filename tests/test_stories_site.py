@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from digest import reading, stories
 from digest.build import BuildOptions
 from digest.verify import verify
 from tests.conftest import NOW, MakeSite, build_at_now, read
@@ -240,3 +241,29 @@ def test_a_new_report_changes_its_story_pages_and_the_day_and_verify_holds(
     assert before.keys() <= after.keys()
     _result, differences = verify(site, BuildOptions(now=NOW))
     assert differences == []
+
+
+def test_story_words_are_found_once_per_article_when_read_and_grouping_only_compares(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [r for r in UK if r[0] in ("poslannia", "nbu", "lone-school", "losses-12")]
+    site = make_site(fixture_files(rows), config=CONFIG)
+    build_at_now(site)
+    found: list[str] = []
+
+    def spy(title: str, lede: str) -> stories.StoryFeatures:
+        found.append(title)
+        return real(title, lede)
+
+    real = stories.story_features
+    monkeypatch.setattr(stories, "story_features", spy)
+    monkeypatch.setattr(reading, "story_features", spy)
+    title = "Нацбанк залишив облікову ставку 15,5% без змін"
+    (site / "content/other/new.md").write_text(
+        f"---\ntitle: {title}\ndate: 2026-11-13 15:00\n---\n\nОблікова ставка лишилася 15,5%.\n",
+        encoding="utf-8",
+    )
+    build_at_now(site)
+    # Regrouping all ten reports found the words of the new one only, when it was read.
+    assert found == [title]
+    assert len(day_json(site)["stories"][0]["reports"]) == 4  # type: ignore[index]
