@@ -102,7 +102,7 @@ class LastBuild:
     stubs: list[Entry]  # every article file's stub (see Entry.stub)
     chosen: list[str]  # the published ones' paths, newest first
     keys: dict[str, bytes]  # path -> content key
-    lean: dict[str, bytes]  # path -> what grouping reads of it (its fingerprint)
+    lean: dict[str, tuple[bytes, tuple[str, ...]]]  # path -> what grouping reads of it
     links: dict[str, tuple[str, ...]]
     bundles: tuple[str, ...]  # bundles_state() of the published bundles
     model_key: bytes
