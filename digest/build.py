@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest.bundles import BUNDLE_ENDINGS, bundle_files, bundle_folder, bundles_state
 from digest.cache import CACHE_DIR, BuildCache, Generation, ModelLoader, Record
@@ -20,17 +21,17 @@ from digest.check import escaping_link_problems
 from digest.config import Config, load_config
 from digest.errors import DigestError, Problem
 from digest.fingerprints import files_fingerprint, fingerprint
-from digest.group import Selection, group_site
+from digest.group import Selection
 from digest.model import Site
 from digest.reading import ReadOutcome, entries, model_key, published, read_entries
-from digest.render import Bodies, Output, SiteRenderer
-from digest.search import index_files, live_index
-from digest.search_index import INDEX_DIR
-from digest.settle import Job, settle_pages
 from digest.sources import Entry, find_articles
 from digest.theme import Theme, theme_folders
 from digest.workers import Progress, no_progress
 from digest.write import SiteWriter, check_output_dir, output_matches, staging_folder
+
+if TYPE_CHECKING:  # imported where used: a build with nothing to do never renders
+    from digest.render import Bodies, SiteRenderer
+    from digest.settle import Job
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ class LastBuild:
     stubs: list[Entry]  # every article file's stub (see Entry.stub)
     chosen: list[str]  # the published ones' paths, newest first
     keys: dict[str, bytes]  # path -> content key
-    lean: dict[str, bytes]  # path -> what grouping reads of it (its fingerprint)
+    lean: dict[str, tuple[bytes, tuple[str, ...]]]  # path -> what grouping reads of it
     links: dict[str, tuple[str, ...]]
     bundles: tuple[str, ...]  # bundles_state() of the published bundles
     model_key: bytes
@@ -183,6 +184,8 @@ PostWriteStep = Callable[[Staged], tuple[list[tuple[str, bytes | None]], list[Pr
 def search_step(staged: Staged) -> tuple[list[tuple[str, bytes | None]], list[Problem]]:
     if not staged.config.search:
         return [], []
+    from digest.search import index_files, live_index
+
     # With no page changed, the live site's index is still the right one; when deferred,
     # it stays until a later build (if there is one to keep).
     if not staged.pages_changed or (staged.defer and _has_index(staged.live)):
@@ -194,6 +197,8 @@ def search_step(staged: Staged) -> tuple[list[tuple[str, bytes | None]], list[Pr
 
 
 def _has_index(site: Path) -> bool:
+    from digest.search_index import INDEX_DIR
+
     return (site / INDEX_DIR / "meta.json").is_file()
 
 
@@ -284,13 +289,14 @@ class _Run:
         keyed = self.key(read)
         cached = cache.load_model(keyed.model_key, self.config)
         last = cache.generation(self.config.output_dir)
-        writer = SiteWriter(
-            self.config.output_dir, staging_folder(self.config.output_dir, cache.folder)
-        )
+        staging = staging_folder(self.config.output_dir, cache.folder)
+        writer = SiteWriter(self.config.output_dir, staging, cache.listing(staging))
         if cached is not None and last is not None and self.nothing_to_do(last, keyed, writer):
             self.session.pending = None  # the output is complete: its index too
             return self.as_before(cached, last, keyed)
         site = self.group(cache, read, keyed, cached)
+        from digest.render import SiteRenderer
+
         renderer = SiteRenderer(
             site,
             self.theme,
@@ -381,6 +387,8 @@ class _Run:
         if cached is not None:
             site, problems = cached[0](), cached[1]
         else:
+            from digest.group import group_site
+
             site, problems = group_site(entries(cache, read), self.config, self.selection)
             read.fresh.clear()  # the model has what grouping needed; let the texts go
             cache.store_model(keyed.model_key, site, problems)
@@ -393,6 +401,9 @@ class _Run:
         """Every output into the staging folder: a page whose inputs are as last time is
         the live file, linked; the others are settled (settle.py), in worker processes when
         there are many."""
+        from digest.render import Output
+        from digest.settle import Job, settle_pages
+
         writer.open()
         before = last.records if last is not None else {}
         records: dict[str, Record] = {}
@@ -531,8 +542,11 @@ def _forget_staging(cache: BuildCache) -> None:
     kept = {staging_folder(out, cache.folder).name for out in cache.outputs()}
     with contextlib.suppress(OSError):
         for folder in (cache.folder / "output").iterdir():
-            if folder.name.removesuffix(".old") not in kept:
-                shutil.rmtree(folder, ignore_errors=True)
+            if folder.name.removesuffix(".old").removesuffix(".listing") not in kept:
+                if folder.is_dir():
+                    shutil.rmtree(folder, ignore_errors=True)
+                else:
+                    folder.unlink()
 
 
 def _unchanged(last: Generation, build_key: bytes, writer: SiteWriter) -> bool:

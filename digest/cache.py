@@ -315,6 +315,13 @@ class BuildCache:
         )
         db.execute("COMMIT")
 
+    def listing(self, staging: Path) -> Path | None:
+        """Where the writer notes what a staging folder in the cache holds (see
+        SiteWriter); None for one elsewhere, beside the output folder."""
+        if staging.parent != self.folder / "output":
+            return None
+        return staging.with_name(staging.name + ".listing")
+
     def outputs(self) -> list[Path]:
         """The output folders whose last build the cache remembers."""
         return [Path(name) for (name,) in self.db.execute("SELECT id FROM generations")]

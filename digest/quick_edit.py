@@ -151,7 +151,7 @@ def _read_again(last: LastBuild, changed: Collection[Path]) -> list[Parsed] | No
         _entry, problems, links = pickle.loads(fresh.entry)
         if problems or links != last.links.get(shown, ()):
             return None
-        if fingerprint(fresh.grouping[0], *fresh.grouping[1]) != last.lean[shown]:
+        if fresh.grouping != last.lean[shown]:
             return None  # its title, date, tags... changed: so does the model
         read.append(fresh)
     return read

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
+from digest import fingerprints
 from digest.config import load_config
 from digest.errors import ConfigError
-from digest.group import TopicIndex
+from digest.fingerprints import code_fingerprint
+from digest.group import Selection, TopicIndex
+from digest.reading import ReadOutcome, model_key
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PRESET_KEYS = [
@@ -141,3 +148,45 @@ sources:
         "site.yaml:3: topics.sport: unknown setting `keywrods` — did you mean `keywords`?",
         "site.yaml:5: sources.unian: unknown setting `nmae` — did you mean `name`?",
     ]
+
+
+@pytest.fixture
+def fresh_code_fingerprint() -> Iterator[None]:
+    """code_fingerprint() is computed once per process: recompute it around the test."""
+    code_fingerprint.cache_clear()
+    yield
+    code_fingerprint.cache_clear()
+
+
+def test_a_retuned_preset_or_word_dictionary_invalidates_every_sites_cached_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_code_fingerprint: None
+) -> None:
+    # A Polish site with topics of its own: no preset reaches its config, so only the key
+    # can tell that what scores topics and groups stories has changed.
+    (tmp_path / "content").mkdir()
+    (tmp_path / "site.yaml").write_text(
+        "language: pl\ntopics:\n  sport: {name: Sport, keywords: [mecz, liga]}\n",
+        encoding="utf-8",
+    )
+    config, _ = load_config(tmp_path)
+
+    def key() -> bytes:
+        code_fingerprint.cache_clear()
+        return model_key(config, Selection(now=datetime(2026, 11, 13)), [], ReadOutcome(config))
+
+    before = key()
+    assert key() == before
+    presets = tmp_path / "presets"
+    shutil.copytree(fingerprints.PRESETS_DIR, presets)
+    uk = presets / "topics.uk.yaml"
+    uk.write_text(uk.read_text(encoding="utf-8") + "\n# retuned\n", encoding="utf-8")
+    monkeypatch.setattr(fingerprints, "PRESETS_DIR", presets)
+    retuned = key()
+    assert retuned != before
+    real_version = metadata.version
+
+    def version(name: str) -> str:
+        return "9.9.9" if name == "pymorphy3-dicts-uk" else real_version(name)
+
+    monkeypatch.setattr(metadata, "version", version)
+    assert key() not in (before, retuned)
