@@ -48,6 +48,9 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        # `tojson` (JSON-LD) writes letters as they are, not as \uXXXX: a Ukrainian headline is
+        # a third the bytes. It still escapes < > & ' (safe inside <script>).
+        self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
         self.words = load_words(list(reversed(self.folders)), config.language)
         self._templates: dict[str, jinja2.Template] = {}
         self._closures: dict[str, tuple[dict[str, str], set[str], bool]] = {}
