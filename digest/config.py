@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import markdown
 from babel import Locale, UnknownLocaleError
 
 from digest.errors import ConfigError, Problem
@@ -678,6 +677,8 @@ def _markdown(check: _Checker, raw: Any) -> tuple[tuple[str, ...], dict[str, dic
             ("markdown",), "markdown.extension_configs: expected a mapping of name -> settings"
         )
         configs = {}
+    import markdown  # here: only a site that names extensions needs it to read its settings
+
     try:
         markdown.Markdown(extensions=extensions, extension_configs=configs)
     except Exception as e:  # Python-Markdown raises many kinds for a bad extension name

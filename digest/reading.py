@@ -44,7 +44,8 @@ class ReadOutcome:
     stubs: list[Entry] = dataclasses.field(default_factory=list)  # see Entry.stub()
     problems: list[Problem] = dataclasses.field(default_factory=list)
     keys: dict[str, bytes] = dataclasses.field(default_factory=dict)  # path -> content key
-    lean: dict[str, bytes] = dataclasses.field(default_factory=dict)  # path -> lean entry's fp
+    # path -> what grouping reads of it: its lean entry's fingerprint and keyword topics
+    lean: dict[str, tuple[bytes, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
     links: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     fresh: dict[str, Entry] = dataclasses.field(default_factory=dict)  # read in this build
     unstable: dict[str, bytes] = dataclasses.field(default_factory=dict)  # bodies not cached
@@ -173,7 +174,7 @@ def read_entries(
         expires = datetime.fromisoformat(row.expires).astimezone(tz) if row.expires else None
         outcome.stubs.append(Entry.stub(shown, when, row.has_time, row.draft, expires))
         outcome.keys[shown] = row.key or b""
-        outcome.lean[shown] = fingerprint(row.lean, *row.matches)
+        outcome.lean[shown] = (row.lean, row.matches)
         if row.links:
             outcome.links[shown] = row.links
         if path in trusted:
@@ -253,7 +254,8 @@ def model_key(
         f"drafts={selection.drafts} future={selection.future}",
     ]
     for stub in chosen:
-        parts += [stub.path, read.lean[stub.path]]
+        lean, matches = read.lean[stub.path]
+        parts += [stub.path, lean, str(len(matches)), *matches]
     return fingerprint(*parts)
 
 

@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
-
-import markdown
-import nh3
+from typing import TYPE_CHECKING, Any
 
 from digest.bundles import BUNDLE_INDEXES, bundle_folder
 from digest.config import Config
@@ -37,6 +34,9 @@ from digest.slugs import slugify
 from digest.stories import StoryFeatures
 from digest.timelimit import RenderTimeout, time_limit
 from digest.workers import parallel_map
+
+if TYPE_CHECKING:  # imported by the reader that uses it: a build with nothing new reads nothing
+    import markdown
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 PLAIN_SUFFIXES = (".txt",)
@@ -249,6 +249,8 @@ class ArticleReader:
         if "toc" in config.markdown_extensions:
             # Heading ids from Cyrillic headings: transliterated, not dropped to "_1".
             ext_configs["toc"] = {"slugify": _heading_id, **ext_configs.get("toc", {})}
+        import markdown
+
         return markdown.Markdown(
             extensions=list(config.markdown_extensions),
             extension_configs=ext_configs,
@@ -536,6 +538,8 @@ def _heading_id(value: str, separator: str) -> str:
 
 def sanitize(fragment: str) -> str:
     """Keep formatting, drop scripts, event handlers, javascript: URLs and frames."""
+    import nh3
+
     return str(nh3.clean(fragment, attributes=ALLOWED_ATTRIBUTES, link_rel=None))
 
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import jinja2
-import jinja2.compiler
-import jinja2.meta
-import jinja2.nodes
+from typing import TYPE_CHECKING, Any
 
 from digest.config import Config
 from digest.errors import Problem, ThemeError
-from digest.i18n import load_words
+
+if TYPE_CHECKING:  # Jinja is imported when something renders: a build with nothing to do does not
+    import jinja2
 
 BUILTIN_THEME = Path(__file__).parent / "themes" / "default"
 
@@ -33,7 +31,15 @@ class Theme:
 
     def __init__(self, config: Config) -> None:
         self.folders = theme_folders(config)
-        self.env = jinja2.Environment(
+        self.language = config.language
+        self._templates: dict[str, jinja2.Template] = {}
+        self._closures: dict[str, tuple[dict[str, str], set[str], bool]] = {}
+
+    @functools.cached_property
+    def env(self) -> jinja2.Environment:
+        import jinja2
+
+        env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(
                 [
                     jinja2.PrefixLoader(
@@ -50,12 +56,18 @@ class Theme:
         )
         # `tojson` (JSON-LD) writes letters as they are, not as \uXXXX: a Ukrainian headline is
         # a third the bytes. It still escapes < > & ' (safe inside <script>).
-        self.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-        self.words = load_words(list(reversed(self.folders)), config.language)
-        self._templates: dict[str, jinja2.Template] = {}
-        self._closures: dict[str, tuple[dict[str, str], set[str], bool]] = {}
+        env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+        return env
+
+    @functools.cached_property
+    def words(self) -> dict[str, object]:
+        from digest.i18n import load_words
+
+        return load_words(list(reversed(self.folders)), self.language)
 
     def render(self, name: str, context: dict[str, Any]) -> str:
+        import jinja2
+
         try:
             template = self._templates.get(name)
             if template is None:
@@ -102,25 +114,33 @@ def _template_line(error: BaseException, fallback: str) -> tuple[str, int | None
     return where
 
 
-class _NameTracker(jinja2.meta.TrackingCodeGenerator):
+@functools.cache
+def _name_tracker() -> type[Any]:
     """jinja2.meta's tracker, but keeping names the environment has as globals: those are
     exactly the ones asked about here."""
+    import jinja2.compiler
+    import jinja2.meta
 
-    def enter_frame(self, frame: Any) -> None:
-        jinja2.compiler.CodeGenerator.enter_frame(self, frame)
-        for action, param in frame.symbols.loads.values():
-            if action == "resolve":
-                self.undeclared_identifiers.add(param)
+    class NameTracker(jinja2.meta.TrackingCodeGenerator):
+        def enter_frame(self, frame: Any) -> None:
+            jinja2.compiler.CodeGenerator.enter_frame(self, frame)
+            for action, param in frame.symbols.loads.values():
+                if action == "resolve":
+                    self.undeclared_identifiers.add(param)
+
+    return NameTracker
 
 
 def _names_read(env: jinja2.Environment, tree: jinja2.nodes.Template) -> set[str]:
     """Every name a template looks up in its context or the environment's globals."""
-    tracker = _NameTracker(env)
+    tracker = _name_tracker()(env)
     tracker.visit(tree)
     return set(tracker.undeclared_identifiers)
 
 
 def _template_closure(env: jinja2.Environment, name: str) -> tuple[dict[str, str], set[str], bool]:
+    import jinja2.meta
+
     sources: dict[str, str] = {}
     names: set[str] = set()
     dynamic = False

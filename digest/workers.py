@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 In = TypeVar("In")
@@ -39,6 +36,8 @@ def die_with(build_pid: int) -> None:
     the staging folder while the next build works there. build_pid is the parent of a
     forked worker (0 for one started by a forkserver, which dies with the build)."""
     if sys.platform.startswith("linux"):
+        import ctypes
+
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if build_pid and os.getppid() != build_pid:  # it died before this process could ask
@@ -83,6 +82,9 @@ def parallel_map(
         for item in items:
             yield apply(item)
         return
+    import multiprocessing  # here: a build that reads nothing new starts no processes
+    from concurrent.futures import ProcessPoolExecutor
+
     fork = can_fork()
     context = multiprocessing.get_context("fork" if fork else "forkserver")
     initializer: Callable[..., None] = _start_worker

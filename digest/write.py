@@ -8,6 +8,7 @@ import ctypes
 import errno
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import stat
@@ -62,7 +63,10 @@ def checked_path(rel: str) -> str:
     """safe_relative() as a string: rel itself, if it is a path inside the output."""
     if "\x00" in rel or "\\" in rel or rel.startswith("/") or not rel:
         raise OutputError(f"refusing to write {rel!r}: not a relative path inside the output")
-    if any(part in ("..", ".", "") for part in rel.split("/")):
+    # A part that is empty, "." or ".." shows as "//", a leading or trailing "/", or a dot
+    # after a "/" (or first): only such paths need to be looked at part by part.
+    suspect = "//" in rel or "/." in rel or rel[0] == "." or rel[-1] == "/"
+    if suspect and any(part in ("..", ".", "") for part in rel.split("/")):
         raise OutputError(f"refusing to write {rel!r}: it would leave the output folder")
     return rel
 
@@ -135,9 +139,14 @@ class SiteWriter:
     (listed in the manifest) are ever left out.
     """
 
-    def __init__(self, out_dir: Path, staging: Path | None = None) -> None:
+    def __init__(
+        self, out_dir: Path, staging: Path | None = None, listing: Path | None = None
+    ) -> None:
         self.out = out_dir
         self.staging = staging or staging_folder(out_dir)
+        # What the staging folder holds, saved by the last build that swapped (see
+        # _known_staging()): read instead of walking thousands of folders again.
+        self.listing = listing
         self.written: dict[str, str] = {}  # path -> what produced it, for duplicate messages
         self.changed = 0
         self.previous = set(read_manifest(out_dir))
@@ -146,6 +155,8 @@ class SiteWriter:
         self._staged: dict[str, int] = {}  # files already in the staging folder -> inode
         self._staged_dirs: set[str] = set()
         self._dirs: set[str] = {""}  # folders known to exist in the staging folder
+        self._live_dirs: set[str] = set()
+        self._live_root: tuple[int, int] | None = None  # (inode, mtime) of out when opened
 
     # --- the staging folder -------------------------------------------------------------
 
@@ -165,16 +176,49 @@ class SiteWriter:
             if self.staging.is_symlink() or (self.staging.exists() and not self.staging.is_dir()):
                 self.staging.unlink()
             self.staging.parent.mkdir(parents=True, exist_ok=True)
+            known = self._known_staging()
             self.staging.mkdir(exist_ok=True)
-            live_dirs: set[str] = set()
             if self.out.is_dir():
-                self._live, live_dirs = _walk(self.out)
-                os.chmod(self.staging, stat.S_IMODE(os.stat(self.out).st_mode))
-            self._staged, self._staged_dirs = _walk(self.staging)
+                root = os.stat(self.out)
+                self._live_root = (root.st_ino, root.st_mtime_ns)
+                self._live, self._live_dirs = _walk(self.out)
+                os.chmod(self.staging, stat.S_IMODE(root.st_mode))
+            self._staged, self._staged_dirs = known or _walk(self.staging)
             if self._live and not self._staged and not self._staged_dirs:
-                self._mirror(live_dirs)
+                self._mirror(self._live_dirs)
         except OSError as e:
             raise _output_error(e, self.staging) from e
+
+    def _known_staging(self) -> tuple[dict[str, int], set[str]] | None:
+        """The staging folder's files (-> inode) and folders as the listing says, if it is
+        the very folder the listing was made for. The listing is removed first: from here
+        on the staging folder changes, and a build killed on the way leaves no listing,
+        so the next one walks the folder."""
+        if self.listing is None:
+            return None
+        try:
+            data = self.listing.read_bytes()
+            self.listing.unlink()
+            root = os.stat(self.staging, follow_symlinks=False)
+            (ino, mtime), files, folders = marshal.loads(data)
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        if (root.st_ino, root.st_mtime_ns) != (ino, mtime) or not stat.S_ISDIR(root.st_mode):
+            return None
+        if not isinstance(files, dict) or not isinstance(folders, set):
+            return None
+        return files, folders
+
+    def _save_listing(self, files: dict[str, int], folders: set[str]) -> None:
+        """Say what the staging folder holds now, for the next build's open()."""
+        if self.listing is None:
+            return
+        with contextlib.suppress(OSError):
+            root = os.stat(self.staging, follow_symlinks=False)
+            data = marshal.dumps(((root.st_ino, root.st_mtime_ns), files, folders))
+            partial = self.listing.with_name(self.listing.name + ".tmp")
+            partial.write_bytes(data)
+            os.replace(partial, self.listing)
 
     def _mirror(self, folders: set[str]) -> None:
         """Link every live file into the empty staging folder at once (see mirror())."""
@@ -366,16 +410,29 @@ class SiteWriter:
                 # the build is long anyway, so the first edit after a cold build is as fast
                 # as the ones after it. Not needed for this site: failing is harmless.
                 files = [*self.written, MANIFEST]
+                folders = _parents(files) - {""}
                 with contextlib.suppress(OSError):
                     os.mkdir(self.staging)
-                    mirror(self.out, self.staging, files, _parents(files) - {""})
-            elif not _exchange(self.staging, self.out):
-                # No atomic exchange here: two renames, undone by the next build if a kill
-                # lands between them (open() puts the previous site back).
-                swapping = _swapping_folder(self.staging)
-                os.rename(self.out, swapping)
-                os.rename(self.staging, self.out)
-                os.rename(swapping, self.staging)
+                    linked, made = mirror(self.out, self.staging, files, folders)
+                    if len(linked) == len(files) and made == folders:
+                        # A stat each (workers' files are not in _staged): cheap here.
+                        out = self.out
+                        inodes = {key: os.lstat(os.path.join(out, key)).st_ino for key in files}
+                        self._save_listing(inodes, folders)
+            else:
+                if not _exchange(self.staging, self.out):
+                    # No atomic exchange here: two renames, undone by the next build if a
+                    # kill lands between them (open() puts the previous site back).
+                    swapping = _swapping_folder(self.staging)
+                    os.rename(self.out, swapping)
+                    os.rename(self.staging, self.out)
+                    os.rename(swapping, self.staging)
+                # The staging folder is now the previous site, as open() found it, unless
+                # something changed it since (then its folder's time differs: walk it).
+                with contextlib.suppress(OSError):
+                    root = os.stat(self.staging, follow_symlinks=False)
+                    if (root.st_ino, root.st_mtime_ns) == self._live_root:
+                        self._save_listing(self._live, self._live_dirs)
         except OSError as e:
             raise OutputError(
                 Problem(

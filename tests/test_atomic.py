@@ -251,9 +251,13 @@ def test_stale_staging_folders_are_cleaned(make_site: MakeSite) -> None:
     stale = site / ".digest-cache/output/0123456789abcdef"
     (stale / "2026/02/11").mkdir(parents=True)
     (stale / "2026/02/11/index.html").write_text("half", encoding="utf-8")
+    stale.with_name(stale.name + ".listing").write_bytes(b"what it held")
     (site / "content/c.txt").write_text("date 2026-02-13 Третя.\n\nТекст.\n", encoding="utf-8")
     build_at_now(site)
     assert not stale.exists()
-    assert [p.name for p in (site / ".digest-cache/output").iterdir()] == [
-        digest.write.staging_folder(site / "_site", site / ".digest-cache").name
+    kept = digest.write.staging_folder(site / "_site", site / ".digest-cache").name
+    # The staging folder in use, and the note of what it holds (see SiteWriter.listing).
+    assert sorted(p.name for p in (site / ".digest-cache/output").iterdir()) == [
+        kept,
+        kept + ".listing",
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import digest.write
 from digest.errors import OutputError
 from digest.write import MANIFEST, SiteWriter, safe_relative
 from tests.conftest import BASIC_CONFIG, MakeSite, build_at_now
@@ -136,3 +137,57 @@ def test_the_first_write_after_a_cold_one_keeps_what_is_unchanged(
     copied = [p for p in after if after[p][1] != before[p][1]]
     assert copied == ([p for p in after if "story-3" in p] if links_fail else [])
     assert (staging / gone).read_text() == pages[gone]  # the previous site, for next time
+
+
+@pytest.mark.parametrize("listing_then", ["as written", "staging replaced", "garbled", "absent"])
+def test_the_staging_folder_is_known_from_its_listing_not_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listing_then: str
+) -> None:
+    """A write notes what the staging folder holds after the swap; the next write reads
+    that note instead of walking thousands of folders, unless the note is not about this
+    very folder (replaced, unreadable, missing): then it walks, and the site is the same."""
+    out, staging = tmp_path / "out", tmp_path / "staging"
+    listing = tmp_path / "staging.listing"
+    pages = {f"2026/02/{day:02d}/story-{n}/index.html": f"{day} {n} ʼ" for day in range(1, 15)
+             for n in range(6)}  # fmt: skip
+    walked: list[Path] = []
+    real_walk = digest.write._walk
+
+    def counted_walk(root: Path) -> tuple[dict[str, int], set[str]]:
+        walked.append(Path(root))
+        return real_walk(root)
+
+    monkeypatch.setattr(digest.write, "_walk", counted_walk)
+    for round_number in range(3):
+        if round_number == 2:
+            if listing_then == "staging replaced":
+                shutil.rmtree(staging)
+                staging.mkdir()
+                (staging / "stray").mkdir()  # a folder no listing names: walked and removed
+            elif listing_then == "garbled":
+                listing.write_bytes(b"\x00not a listing")
+            elif listing_then == "absent":
+                listing.unlink()
+        walked.clear()
+        writer = SiteWriter(out, staging, listing)
+        for path, text in pages.items():
+            writer.write(
+                path, f"{text} {round_number}".encode() if "story-2" in path else text.encode()
+            )
+        writer.finish()
+        assert listing.is_file()
+        if round_number == 0:
+            assert walked == [staging]  # no live site yet; the staging folder was empty
+        elif round_number == 1 or listing_then == "as written":
+            assert walked == [out]
+        else:
+            assert walked == [out, staging]
+    after = {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*.html")}
+    assert after == {p: f"{t} 2" if "story-2" in p else t for p, t in pages.items()}
+    assert not (out / "stray").exists()
+    previous = {p.relative_to(staging).as_posix(): p.read_text() for p in staging.rglob("*.html")}
+    assert previous == {p: f"{t} 1" if "story-2" in p else t for p, t in pages.items()}
+    # Unchanged pages are the same files in both folders: linked, not copied.
+    assert (out / "2026/02/03/story-4/index.html").stat().st_ino == (
+        staging / "2026/02/03/story-4/index.html"
+    ).stat().st_ino
