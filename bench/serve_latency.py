@@ -1,6 +1,7 @@
 """Edit-to-reload latency of `digest serve`: save an article, time until the tab has it.
 
     .venv/bin/python bench/serve_latency.py [SITE] [--edits 10] [--browser] [--no-search]
+                                            [--summary]
 
 Copies SITE (default: this repository's example site) to a temporary folder, starts the
 preview there on a free port and edits one article N times. For each edit it prints:
@@ -11,8 +12,10 @@ preview there on a free port and edits one article N times. For each edit it pri
     search  save -> the search index served has the new word (polled every 20 ms)
     browser save -> the new text is on screen in Chromium (with --browser)
 
-and the median of each. `--no-search` sets `search: false` in the copy, to show what the
-search index costs per edit.
+and the median of each. Each edit adds a paragraph at the end of the body, the usual edit
+while writing (only the article's page and the feeds change); `--summary` edits the
+summary in the front matter instead, which changes the day, home and topic pages too.
+`--no-search` sets `search: false` in the copy, to show what the search index costs.
 """
 
 from __future__ import annotations
@@ -123,6 +126,7 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=10)
     parser.add_argument("--browser", action="store_true", help="also time Chromium")
     parser.add_argument("--no-search", action="store_true", help="set search: false")
+    parser.add_argument("--summary", action="store_true", help="edit the summary, not the body")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="digest-latency-") as tmp:
@@ -167,7 +171,12 @@ def main() -> None:
                 events_before = len(timings.events)
                 builds_before = len(timings.outcomes)
                 saved = time.perf_counter()
-                source.write_text(f"{original}\n\n{marker}\n", encoding="utf-8")
+                if args.summary:
+                    edited = original.replace('\nsummary: "', f'\nsummary: "{marker} ', 1)
+                    assert edited != original, f"{rel} has no summary: in its front matter"
+                else:
+                    edited = f"{original}\n\n{marker}\n"
+                source.write_text(edited, encoding="utf-8")
                 event_at = timings.first_new_site(events_before, site_before)
                 body = fetch(preview.server.port, page_path)
                 page_at = time.perf_counter()

@@ -3,9 +3,11 @@
     python bench/stories.py [--articles 10000] [--work bench/.work] [--repeat 3]
 
 Writes (or reuses) the digest corpus of bench/corpus.py, reads its articles once, then times
-digest.group.find_stories over all of them in a fresh process each run (so pymorphy3's
-dictionary and the lemma caches start cold, as in a build) and prints one line: median CPU
-seconds, stories found, the largest story.
+in a fresh process each run (so pymorphy3's dictionary and the lemma caches start cold, as
+in a build) the two parts of story clustering: finding each article's features (a build does
+it once per article, when reading it, in the readers' worker processes; then cached) and
+digest.group.find_stories comparing them (every grouping). Prints one line: median CPU
+seconds of each, stories found, the largest story.
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ HERE = Path(__file__).resolve().parent
 MEASURE = """
 import pickle, sys, time
 from digest.group import find_stories
-from digest.stories import StorySettings
+from digest.stories import StorySettings, story_features
 articles = pickle.load(open(sys.argv[1], "rb"))
 start = time.process_time()
-stories = find_stories(articles, StorySettings())
-print(time.process_time() - start, len(stories), max(len(s.reports) for s in stories))
+features = {a.path: story_features(a.title, a.summary) for a in articles}
+read = time.process_time() - start
+start = time.process_time()
+stories = find_stories(articles, StorySettings(), features)
+grouped = time.process_time() - start
+print(read, grouped, len(stories), max(len(s.reports) for s in stories))
 """
 PREPARE = """
 import pickle, sys
@@ -54,7 +60,7 @@ def main() -> None:
         )
     articles = args.work / f"articles-{args.articles}.pickle"
     subprocess.run([sys.executable, "-c", PREPARE, str(site), str(articles)], check=True)
-    runs = []
+    reading, grouping = [], []
     for _ in range(args.repeat):
         out = subprocess.run(
             [sys.executable, "-c", MEASURE, str(articles)],
@@ -62,12 +68,19 @@ def main() -> None:
             capture_output=True,
             text=True,
         ).stdout.split()
-        runs.append(float(out[0]))
+        reading.append(float(out[0]))
+        grouping.append(float(out[1]))
     print(
-        f"stories: {args.articles} articles clustered in {statistics.median(runs):.2f} s CPU "
-        f"(median of {args.repeat}; runs {', '.join(f'{r:.2f}' for r in runs)}), "
-        f"{out[1]} stories, the largest of {out[2]} reports"
+        f"stories: {args.articles} articles: features {statistics.median(reading):.2f} s CPU "
+        f"(once per article, in the readers' workers; runs {_runs(reading)}), "
+        f"clustered in {statistics.median(grouping):.2f} s CPU (every grouping; runs "
+        f"{_runs(grouping)}), medians of {args.repeat}; "
+        f"{out[2]} stories, the largest of {out[3]} reports"
     )
+
+
+def _runs(seconds: list[float]) -> str:
+    return ", ".join(f"{s:.2f}" for s in seconds)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -52,11 +52,18 @@ class BuildOptions:
 
 class BuildSession:
     """Kept by a process that builds again and again (serve, build --watch): the compiled
-    theme, used by the next build while the theme's files are byte for byte the same."""
+    theme, used by the next build while the theme's files are byte for byte the same, and
+    the search index a deferred build left to make (`pending`, see deferred_index.py)."""
 
     def __init__(self) -> None:
         self._kept: tuple[tuple[object, ...], Theme] | None = None
-        self.search_stale = False  # a build left the search index as it was (defer_search)
+        self.pending: PendingIndex | None = None
+        self.last: LastBuild | None = None  # what the last build was made from (quick_edit.py)
+
+    @property
+    def search_stale(self) -> bool:
+        """Whether a build left the live search index as it was (defer_search)."""
+        return self.pending is not None
 
     def theme(self, config: Config) -> tuple[Theme, bytes]:
         """The theme for config and the fingerprint of its files."""
@@ -66,6 +73,57 @@ class BuildSession:
         if self._kept is None or self._kept[0] != ident:
             self._kept = (ident, Theme(config))
         return self._kept[1], key
+
+
+@dataclass(frozen=True)
+class PendingIndex:
+    """What a deferred build kept to make the search index alone afterwards: its model, the
+    bodies it was made from, and the key of its inputs. Until the index is made, the output
+    folder's generation carries stale_key(build_key), so no build takes it for complete."""
+
+    config: Config
+    site: Site
+    bodies: Bodies
+    cache_folder: Path
+    now: datetime
+    build_key: bytes
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What a session's last build was made from, so an edit that changes no more than an
+    article's body can be built from it (quick_edit.py): the articles as read, the model,
+    the keys the output was made under, and the warnings it gave."""
+
+    config: Config
+    theme_key: bytes
+    drafts: bool
+    future: bool
+    stubs: list[Entry]  # every article file's stub (see Entry.stub)
+    chosen: list[str]  # the published ones' paths, newest first
+    keys: dict[str, bytes]  # path -> content key
+    lean: dict[str, tuple[bytes, tuple[str, ...]]]  # path -> what grouping reads of it
+    links: dict[str, tuple[str, ...]]
+    bundles: tuple[str, ...]  # bundles_state() of the published bundles
+    model_key: bytes
+    build_key: bytes
+    # Known once the build is done: the key the output's generation carries (stale_key()
+    # while the search index is deferred), the model (or its loader) and the warnings.
+    saved_key: bytes = b""
+    model: Site | Callable[[], Site] | None = None
+    warnings: tuple[Problem, ...] = ()
+    generation: Generation | None = None  # what the output's generation holds
+
+    @property
+    def site(self) -> Site:
+        assert self.model is not None
+        return self.model if isinstance(self.model, Site) else self.model()
+
+
+def stale_key(build_key: bytes) -> bytes:
+    """The key saved for an output whose pages are built from build_key's inputs but whose
+    search index is older."""
+    return fingerprint(b"search index stale", build_key)
 
 
 @dataclass
@@ -160,6 +218,7 @@ def build(
     config, warnings = load_config(site_dir, options.output_dir)
     check_output_dir(config)
     session = options.session or BuildSession()
+    session.last = None  # until this build is done (a failed one leaves nothing to build on)
     theme, theme_key = session.theme(config)
     run = _Run(
         config=config,
@@ -171,6 +230,7 @@ def build(
         workers=options.workers or os.cpu_count() or 1,
         progress=progress,
         warnings=warnings,
+        keep=options.session is not None,
     )
     folder = options.cache_dir or config.site_dir / CACHE_DIR
     try:
@@ -193,6 +253,7 @@ class _Keyed:
     model_key: bytes
     build_key: bytes
     link_problems: list[Problem]
+    kept: LastBuild | None = None  # for a session: what the keys were made from (no model yet)
 
 
 @dataclass
@@ -219,6 +280,8 @@ class _Run:
     workers: int
     progress: Progress
     warnings: list[Problem]
+    deferred: bool = False  # the search index was left as it was (defer_search)
+    keep: bool = False  # keep what the build is made from in the session (session.last)
 
     def build(self, cache: BuildCache) -> BuildResult:
         self.warnings = list(self.warnings)
@@ -229,6 +292,7 @@ class _Run:
         staging = staging_folder(self.config.output_dir, cache.folder)
         writer = SiteWriter(self.config.output_dir, staging, cache.listing(staging))
         if cached is not None and last is not None and self.nothing_to_do(last, keyed, writer):
+            self.session.pending = None  # the output is complete: its index too
             return self.as_before(cached, last, keyed)
         site = self.group(cache, read, keyed, cached)
         from digest.render import SiteRenderer
@@ -243,8 +307,9 @@ class _Run:
         )
         written = self.write_pages(renderer, writer, last)
         bodies = cache.bodies(read.keys, read.unstable)
-        notes = self.post_write(writer, written.records, site, bodies, cache.folder)
-        return self.swap(cache, writer, site, read, keyed, written, notes)
+        stale = last is None or last.build_key != keyed.build_key
+        notes = self.post_write(writer, written.records, site, bodies, cache.folder, stale)
+        return self.swap(cache, writer, site, read, keyed, written, notes, bodies)
 
     def read(self, cache: BuildCache) -> ReadOutcome:
         """Every article file under content/, from the cache where unchanged."""
@@ -263,28 +328,53 @@ class _Run:
         bodies = (read.keys[stub.path] for stub in chosen)
         bundles = bundles_state(self.config.site_dir, _bundle_folders(chosen, self.config))
         build_key = fingerprint(model, self.theme_key, *bodies, *bundles)
+        kept = None
+        if self.keep and not read.unstable:
+            kept = LastBuild(
+                self.config, self.theme_key, self.selection.drafts, self.selection.future,
+                list(read.stubs), [stub.path for stub in chosen], read.keys, dict(read.lean),
+                read.links, tuple(bundles), model, build_key,
+            )  # fmt: skip
         read.stubs.clear()  # not needed again; a large site's worth of memory
         read.lean.clear()
-        return _Keyed(model, build_key, links)
+        return _Keyed(model, build_key, links, kept)
 
     def nothing_to_do(self, last: Generation, keyed: _Keyed, writer: SiteWriter) -> bool:
         """Whether the output folder holds exactly what a build from these inputs writes."""
-        stale = self.session.search_stale and self.config.search
-        return not stale and _unchanged(last, keyed.build_key, writer)
+        return _unchanged(last, keyed.build_key, writer)
 
     def as_before(
         self, cached: tuple[ModelLoader, list[Problem]], last: Generation, keyed: _Keyed
     ) -> BuildResult:
         """The result of the last build, said again (its model is loaded only if asked)."""
         loader, problems = cached
+        warnings = [*self.warnings, *problems, *keyed.link_problems, *last.notes]
+        self.remember(keyed, loader, last, warnings)
         return BuildResult(
             config=self.config,
             model=loader,
-            warnings=[*self.warnings, *problems, *keyed.link_problems, *last.notes],
+            warnings=warnings,
             pages=last.pages,
             files=len(last.records),
             counts=last.counts,
         )
+
+    def remember(
+        self,
+        keyed: _Keyed,
+        model: Site | Callable[[], Site],
+        saved: Generation,
+        warnings: list[Problem],
+    ) -> None:
+        """Keep in the session what this build was made from (see LastBuild)."""
+        if keyed.kept is not None:
+            self.session.last = replace(
+                keyed.kept,
+                saved_key=saved.build_key,
+                model=model,
+                warnings=tuple(warnings),
+                generation=saved,
+            )
 
     def group(
         self,
@@ -362,11 +452,13 @@ class _Run:
         site: Site,
         bodies: Bodies,
         cache_folder: Path,
+        inputs_changed: bool,
     ) -> list[Problem]:
-        """Run POST_WRITE_STEPS on the complete new site; their files join it."""
+        """Run POST_WRITE_STEPS on the complete new site; their files join it. A step runs
+        when pages changed or the inputs did (the last build may have left its files stale)."""
         writer.complete()  # the staging folder now holds the whole new site
-        config, session = self.config, self.session
-        changed = writer.changed > 0 or session.search_stale
+        config = self.config
+        changed = writer.changed > 0 or inputs_changed
         staged = Staged(
             writer.staging,
             config.output_dir,
@@ -378,7 +470,7 @@ class _Run:
             cache_folder,
             self.selection.now,
         )
-        session.search_stale = (
+        self.deferred = (
             changed and self.defer_search and config.search and _has_index(config.output_dir)
         )
         notes: list[Problem] = []
@@ -403,16 +495,24 @@ class _Run:
         keyed: _Keyed,
         written: _Written,
         notes: list[Problem],
+        bodies: Bodies,
     ) -> BuildResult:
         """Put the new site live and remember what it is; then tidy the cache."""
         counts = (len(site.articles), len(site.days), len(site.topics), len(site.untagged))
+        key = stale_key(keyed.build_key) if self.deferred else keyed.build_key
         # Saved before the swap; the records vouch only for the files they name (see Generation).
-        generation = Generation(keyed.build_key, written.outputs, counts, written.records, notes)
+        generation = Generation(key, written.outputs, counts, written.records, notes)
         cache.save_generation(self.config.output_dir, generation)
         removed = writer.finish()
         cache.tidy()
         cache.forget_unused(set(read.keys.values()))
         _forget_staging(cache)
+        self.session.pending = None
+        self.remember(keyed, site, generation, self.warnings)
+        if self.deferred:
+            self.session.pending = PendingIndex(
+                self.config, site, bodies, cache.folder, self.selection.now, keyed.build_key
+            )
         return BuildResult(
             config=self.config,
             model=site,

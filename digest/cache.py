@@ -280,6 +280,13 @@ class BuildCache:
         records = {path: Record._make(r) for path, r in marshal.loads(row[3]).items()}
         return Generation(row[0], row[1], marshal.loads(row[2]), records, pickle.loads(row[4]))
 
+    def generation_key(self, out: Path) -> bytes | None:
+        """The build key of out's last generation, without loading its records."""
+        row = self.db.execute(
+            "SELECT build_key FROM generations WHERE id = ?", (str(out),)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
     def save_generation(self, out: Path, generation: Generation) -> None:
         db = self.db
         db.execute("BEGIN")

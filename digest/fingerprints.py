@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
+from importlib import metadata
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType, ModuleType
 
@@ -31,11 +32,33 @@ def fingerprint(*parts: bytes | str) -> bytes:
 
 @functools.cache
 def code_fingerprint() -> bytes:
-    """digest's version, its Python modules' bytes and the Python version: any change to the
-    code that reads, groups or renders makes every cached result a stranger."""
+    """digest's version, its Python modules' bytes, the word tools behind topics and stories
+    and the Python version: any change to the code that reads, groups or renders makes every
+    cached result a stranger."""
     package = Path(digest.__file__).parent
-    parts: list[bytes | str] = [digest.__version__, sys.version]
+    parts: list[bytes | str] = [digest.__version__, sys.version, lexicon_fingerprint()]
     for path in sorted(package.glob("*.py")):
+        parts += [path.name, path.read_bytes()]
+    return fingerprint(*parts)
+
+
+# The packages whose data decide what counts as one word (lemmas, stems), hence which topic
+# an article gets and which reports make one story.
+WORD_TOOLS = ("pymorphy3", "pymorphy3-dicts-uk", "snowballstemmer")
+PRESETS_DIR = Path(digest.__file__).parent / "presets"
+
+
+def lexicon_fingerprint() -> bytes:
+    """The topic presets (package data, not code) and the versions of the word tools: a new
+    dictionary or a retuned preset changes topics and stories for every site, whatever its
+    language and whether or not it writes its own topics."""
+    parts: list[bytes | str] = []
+    for name in WORD_TOOLS:
+        try:
+            parts += [name, metadata.version(name)]
+        except metadata.PackageNotFoundError:
+            parts += [name, "-"]
+    for path in sorted(PRESETS_DIR.glob("*.yaml")):
         parts += [path.name, path.read_bytes()]
     return fingerprint(*parts)
 

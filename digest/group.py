@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -15,7 +15,7 @@ from digest.model import Article, Day, Section, Site, Story, Topic, TopicGroup
 from digest.redirects import settle_redirects
 from digest.slugs import slugify
 from digest.sources import Entry
-from digest.stories import Report, StorySettings, cluster
+from digest.stories import Report, StoryFeatures, StorySettings, cluster
 from digest.words import normalize
 
 
@@ -134,7 +134,8 @@ def group_site(
     articles, found = settle_redirects(articles)
     problems += found
     articles = _resolve_refs(articles)
-    stories = find_stories(articles, config.stories)
+    features = {entry.path: entry.story for entry in published}
+    stories = find_stories(articles, config.stories, features)
     articles.reverse()  # newest first everywhere the reader sees lists
     order = {t.key: i for i, t in enumerate(index.declared.values())}
     site = Site(
@@ -186,10 +187,16 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def find_stories(articles: list[Article], settings: StorySettings) -> tuple[Story, ...]:
+def find_stories(
+    articles: list[Article],
+    settings: StorySettings,
+    features: Mapping[str, StoryFeatures | None] | None = None,
+) -> tuple[Story, ...]:
     """Every story across days (a report nothing else matches is a story of one), in the
-    order of their leads. `articles` oldest first."""
-    reports = [Report(a.title, a.summary, a.moment, a.path) for a in articles]
+    order of their leads. `articles` oldest first; `features` by source path, as the reader
+    found them (those missing are found here)."""
+    known = features or {}
+    reports = [Report(a.title, a.summary, a.moment, a.path, known.get(a.path)) for a in articles]
     return tuple(_story(tuple(articles[i] for i in group)) for group in cluster(reports, settings))
 
 

@@ -6,7 +6,7 @@ import dataclasses
 import os
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -452,14 +452,21 @@ class SiteRenderer:
             files = self._sitemaps[entries] = dict(sitemaps(entries, self.config))
         return files[path]
 
-    def feed_files(self) -> Iterator[Output]:
+    def feed_files(
+        self, topics: Collection[str] | None = None, whole: bool = True
+    ) -> Iterator[Output]:
+        """The site's feeds (without `whole`, only the topics' ones) and the feeds of
+        `topics` (keys; None: every topic)."""
         config = self.config
         site = self._feed_site()
-        feed = site_feed(site, self.local, self.digest_html)
-        yield Output("feed.xml", atom(feed, config), "Atom feed")
-        yield Output("rss.xml", rss(feed, config, "rss.xml"), "RSS feed")
-        yield Output("feed.json", json_feed(feed, config, "feed.json"), "JSON feed")
+        if whole:
+            feed = site_feed(site, self.local, self.digest_html)
+            yield Output("feed.xml", atom(feed, config), "Atom feed")
+            yield Output("rss.xml", rss(feed, config, "rss.xml"), "RSS feed")
+            yield Output("feed.json", json_feed(feed, config, "feed.json"), "JSON feed")
         for group in site.topics:
+            if topics is not None and group.topic.key not in topics:
+                continue
             topic = topic_feed(site, group.topic.key)
             yield Output(topic.self_path, atom(topic, config), f"topic feed {group.topic.key}")
 

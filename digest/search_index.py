@@ -31,7 +31,7 @@ import os
 import re
 import sqlite3
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -221,14 +221,24 @@ class IndexState:
         return IndexState(*marshal.loads(data))
 
 
+class Cancelled(Exception):
+    """search_files() gave up when asked to, before it stored anything."""
+
+
 def search_files(
-    site: Site, bodies: Bodies, store: TermStore, now: datetime, live: Path | None = None
+    site: Site,
+    bodies: Bodies,
+    store: TermStore,
+    now: datetime,
+    live: Path | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> list[tuple[str, bytes | None]]:
     """The index of the site's published articles: (path in the site, bytes) per file.
 
     With the previous build's index in `live` and the state it was made from, only the
     files that the changed articles touch are made again; the others come as (path, None):
-    the live file, unchanged."""
+    the live file, unchanged. Raises Cancelled if `cancelled()` says so (it is asked before
+    the files are made and before anything is stored)."""
     articles = indexed(site, now)
     keys = [bodies.key(a) for a in articles]
     topics = [group.topic.key for group in site.topics]
@@ -267,14 +277,20 @@ def search_files(
             state = IndexState(
                 old.shards, topics, paths, keys, rows, old.form_docs, "", dict(old.digests)
             )
+            if cancelled():
+                raise Cancelled
             files = _update(
                 state, names, old.rows, previous, changed, known, before, old.keys, store
             )
+            if cancelled():
+                raise Cancelled
             store.save(made, keys, state)
             return files
     known = terms_of(set(keys))
     state = IndexState(shard_count(len(articles)), topics, paths, keys, rows, {}, "", {})
     files = _write_all(state, names, [known[k] for k in keys], store)
+    if cancelled():
+        raise Cancelled
     store.save(made, keys, state)
     return files
 

@@ -31,6 +31,7 @@ from digest.imported import (
 from digest.model import Author, Redirect
 from digest.shortcodes import Where, expand
 from digest.slugs import slugify
+from digest.stories import StoryFeatures
 from digest.timelimit import RenderTimeout, time_limit
 from digest.workers import parallel_map
 
@@ -91,6 +92,7 @@ class Entry:
     refs: tuple[str, ...] = ()  # the articles its body links to, by path
     pinned: bool = False  # front matter `pinned: true`: a top story of its day
     priority: int = 0  # front matter `priority:`: higher ranks first among top stories
+    story: StoryFeatures | None = None  # its words as stories compare them (reading.py)
 
     @classmethod
     def stub(

@@ -40,12 +40,14 @@ STRICTNESS = {
 
 @dataclass(frozen=True)
 class Report:
-    """What clustering reads of one article."""
+    """What clustering reads of one article: its words as story_features() found them (once
+    per article, when it is read), or its title and lede to find them in."""
 
     title: str
     lede: str
     moment: datetime
     order: str = ""  # breaks ties of equal moments (the source path): stable output
+    features: StoryFeatures | None = None  # story_features(title, lede), if already known
 
 
 @dataclass(frozen=True)
@@ -130,8 +132,11 @@ def _attribution() -> frozenset[str]:
 _Word = frozenset[str]  # a word as its lemma set: two words are one when these meet
 
 
-@dataclass
-class _Features:
+@dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """What comparing two reports reads of each: made once per article (when it is read, in
+    the reader's worker, and cached with it), so grouping only compares."""
+
     title: tuple[_Word, ...]
     title_forms: frozenset[str]
     lede: tuple[_Word, ...]
@@ -175,25 +180,26 @@ def _numbers(normalized: str) -> frozenset[str]:
     return frozenset(n.replace(",", ".") for n in _NUMBER.findall(normalized))
 
 
-def _features(report: Report) -> _Features:
-    title_text = normalize(report.title)
+def story_features(title: str, lede: str) -> StoryFeatures:
+    """An article's words as stories compare them (headline, and the lede's start)."""
+    title_text = normalize(title)
     title_words = _TOKEN.findall(title_text)
-    title = _significant_words(title_words)
-    lede_text = normalize(report.lede[:LEDE_CHARS])  # normalising costs: once, and short
+    headline = _significant_words(title_words)
+    lede_text = normalize(lede[:LEDE_CHARS])  # normalising costs: once, and short
     lede_words = _TOKEN.findall(lede_text)[:LEDE_WORDS]
-    title_forms = frozenset(f for w in title for f in w)
+    title_forms = frozenset(f for w in headline for f in w)
     shingles = [" ".join(lede_words[i : i + SHINGLE]) for i in range(len(lede_words) - SHINGLE + 1)]
-    lede = _significant_words(lede_words)
+    opening = _significant_words(lede_words)
     numbers = _numbers(title_text)
-    return _Features(
-        title=title,
+    return StoryFeatures(
+        title=headline,
         title_forms=title_forms,
-        lede=lede,
-        lede_forms=frozenset(f for w in lede for f in w),
+        lede=opening,
+        lede_forms=frozenset(f for w in opening for f in w),
         numbers=numbers,
         text_numbers=numbers | _numbers(lede_text),
-        names=_names(report.title),
-        speaker=_speaker(report.title, title_words),
+        names=_names(title),
+        speaker=_speaker(title, title_words),
         shingles=frozenset(shingles),
         keys=title_forms.union(shingles[:KEY_SHINGLES]),
         exact=" ".join(title_words),
@@ -236,7 +242,7 @@ def _overlap(
     return shared, shared / min(len(a), len(b)), shared / max(len(a), len(b))
 
 
-def _vetoed(a: _Features, b: _Features) -> bool:
+def _vetoed(a: StoryFeatures, b: StoryFeatures) -> bool:
     """Evidence that two similar reports are two events (or two views of one)."""
     if a.roundup or b.roundup:
         return True
@@ -255,17 +261,17 @@ def _vetoed(a: _Features, b: _Features) -> bool:
     return bool(a.speaker and b.speaker and not a.speaker & b.speaker)
 
 
-def _unshared_name(a: _Features, b: _Features) -> bool:
+def _unshared_name(a: StoryFeatures, b: StoryFeatures) -> bool:
     """A name in a's headline that b's headline and lede never mention."""
     return any(not w & (b.title_forms | b.lede_forms) for w in a.names)
 
 
-def _strong_evidence(a: _Features, b: _Features) -> bool:
+def _strong_evidence(a: StoryFeatures, b: StoryFeatures) -> bool:
     """A name or a number the two headlines share."""
     return bool(a.numbers & b.numbers) or any(w & b.title_forms for w in a.names)
 
 
-def _same_event(a: _Features, b: _Features, strictness: tuple[float, int, float]) -> bool:
+def _same_event(a: StoryFeatures, b: StoryFeatures, strictness: tuple[float, int, float]) -> bool:
     min_coefficient, min_shared, min_lede = strictness
     if _vetoed(a, b):
         return False
@@ -304,7 +310,7 @@ def cluster(reports: Sequence[Report], settings: StorySettings | None = None) ->
         return [[i] for i in order]
     strictness = STRICTNESS.get(settings.strictness, STRICTNESS["normal"])
     window = timedelta(hours=settings.window_hours)
-    features: dict[int, _Features] = {}
+    features: dict[int, StoryFeatures] = {}
     story_of: dict[int, int] = {}  # report -> the lead of its story
     members: dict[int, list[int]] = {}  # lead -> reports
     index: dict[str, list[int]] = {}  # lemma -> reports inside the window, oldest first
@@ -318,7 +324,7 @@ def cluster(reports: Sequence[Report], settings: StorySettings | None = None) ->
                 postings.remove(gone)  # the oldest, so at the front
                 if not postings:
                     del index[form]
-        mine = features[i] = _features(report)
+        mine = features[i] = report.features or story_features(report.title, report.lede)
         crowded = max(20, len(inside) // 2)
         hits: Counter[int] = Counter()
         for form in _index_forms(mine):
@@ -348,7 +354,7 @@ def _choose(
     i: int,
     leads: Counter[int],
     members: dict[int, list[int]],
-    features: dict[int, _Features],
+    features: dict[int, StoryFeatures],
     reports: Sequence[Report],
     settings: StorySettings,
     strictness: tuple[float, int, float],
@@ -374,7 +380,7 @@ def _choose(
     return i
 
 
-def _index_forms(f: _Features) -> frozenset[str]:
+def _index_forms(f: StoryFeatures) -> frozenset[str]:
     """Index keys: headline lemmas, and the lede's first shingles (a verbatim copy shares
     them all, however rewritten its headline)."""
     return f.keys

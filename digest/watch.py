@@ -25,7 +25,9 @@ from watchdog.observers.polling import PollingObserver
 from digest.build import BuildOptions, BuildResult, BuildSession, build
 from digest.bundles import in_bundle
 from digest.config import CONFIG_NAME, Config, load_config
+from digest.deferred_index import make_deferred_index
 from digest.errors import ConfigError, DigestError, Problem, display_path
+from digest.quick_edit import quick_build
 from digest.report import echo_problems, problem_lines
 from digest.sources import ARTICLE_SUFFIXES
 
@@ -259,7 +261,8 @@ class Watcher:
             _stop_observer(self._observer)
 
     def next_batch(self, timeout: float | None = None) -> frozenset[Change] | None:
-        """The next debounced set of changes; None if stopped or timeout passed first."""
+        """The next debounced set of changes; None if stopped or timeout passed first (events
+        already waiting are looked at all the same, so has_changes() is then up to date)."""
         give_up = None if timeout is None else time.monotonic() + timeout
         while not self._stopped.is_set():
             now = time.monotonic()
@@ -268,12 +271,12 @@ class Watcher:
             deadline = self._debounce.deadline()
             wait = 1.0 if deadline is None else deadline - now
             if give_up is not None:
-                if now >= give_up:
-                    return None
                 wait = min(wait, give_up - now)
             try:
-                item = self._events.get(timeout=max(wait, 0.0))
+                item = self._events.get(timeout=wait) if wait > 0 else self._events.get_nowait()
             except queue.Empty:
+                if give_up is not None and time.monotonic() >= give_up:
+                    return None
                 continue
             if item is None:
                 continue
@@ -281,6 +284,10 @@ class Watcher:
             if change is not None:
                 self._debounce.add(change, time.monotonic())
         return None
+
+    def has_changes(self) -> bool:
+        """Whether a change (or an event not yet looked at) is waiting to come out."""
+        return self._debounce.first is not None or not self._events.empty()
 
     def __iter__(self) -> Iterator[frozenset[Change]]:
         while (batch := self.next_batch()) is not None:
@@ -322,7 +329,7 @@ def build_once(
     """Run build() and never raise for a problem in the site: a preview must stay up."""
     started = time.perf_counter()
     try:
-        result = build(site_dir, options)
+        result = _quick_or_whole(site_dir, options, changes)
     except DigestError as e:
         return Outcome(
             changes,
@@ -350,6 +357,18 @@ def build_once(
     )
 
 
+def _quick_or_whole(
+    site_dir: Path, options: BuildOptions, changes: frozenset[Change]
+) -> BuildResult:
+    """A build of only what articles' new bodies change when that is all the changes do
+    (quick_edit.py), else the whole build."""
+    if changes and all(change.kind is ChangeKind.CONTENT for change in changes):
+        quick = quick_build(site_dir, options, [change.path for change in changes])
+        if quick is not None:
+            return quick
+    return build(site_dir, options)
+
+
 def _try_config(site_dir: Path, options: BuildOptions) -> Config | None:
     try:
         return load_config(site_dir, options.output_dir)[0]
@@ -367,24 +386,50 @@ def rebuild_on_changes(
     """For each batch the watcher yields, build and hand over the outcome, until it stops.
 
     With options.defer_search, a build whose pages changed keeps the old search index, so
-    the outcome (a reload) comes sooner; a second build then makes the index, unless more
-    changes come first. Its outcome is handed over only if it failed or changed pages."""
+    the outcome (a reload) comes sooner; the index is then made from what the session kept
+    (no second build), unless more changes are waiting: their build comes first and the
+    index follows it. Only a failure to make the index is handed over."""
     session = options.session
     while True:
-        stale = session is not None and session.search_stale
-        changes = watcher.next_batch(timeout=0.0 if stale else None)
-        if changes is None and (not stale or watcher.stopped):
-            return
+        changes = None
+        if session is not None and session.pending is not None:
+            changes = watcher.next_batch(timeout=0.0)
+            if changes is None and not watcher.stopped and not watcher.has_changes():
+                failed = index_once(session, watcher.has_changes)
+                if failed is not None:
+                    on_outcome(failed)
+                continue
         if changes is None:
-            outcome = build_once(site_dir, replace(options, defer_search=False))
-            if outcome.failed or (outcome.result is not None and outcome.result.rendered):
-                on_outcome(outcome)
-            continue
+            changes = watcher.next_batch()
+        if changes is None:
+            return
         on_start(changes)
         outcome = build_once(site_dir, options, changes)
         if outcome.config is not None:
             watcher.follow(SiteLayout.of(outcome.config))
         on_outcome(outcome)
+
+
+def index_once(session: BuildSession, cancelled: Callable[[], bool]) -> Outcome | None:
+    """Make the search index the session's last build deferred; an Outcome only if that
+    failed (the live index stays as it was; the next build makes it whole)."""
+    pending = session.pending
+    started = time.perf_counter()
+    try:
+        make_deferred_index(session, cancelled)
+        return None
+    except DigestError as e:
+        problems = tuple(e.problems)
+        details = ""
+    except Exception as e:  # a bug in digest (or a full disk) must not take the preview down
+        problems = (Problem("digest", None, f"search index: {type(e).__name__}: {e}",
+                            "the next save makes it again"),)  # fmt: skip
+        details = traceback.format_exc()
+    session.pending = None
+    config = pending.config if pending is not None else None
+    return Outcome(
+        frozenset(), None, problems, time.perf_counter() - started, config, details=details
+    )
 
 
 # Reporting ----------------------------------------------------------------------------

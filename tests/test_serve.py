@@ -14,6 +14,7 @@ import pytest
 
 from digest.build import BuildOptions
 from digest.errors import ConfigError, Problem
+from digest.search_index import shard_of
 from digest.serve import (
     LIVE_PREFIX,
     Found,
@@ -269,11 +270,59 @@ def test_edit_rebuilds_and_a_bad_edit_keeps_the_last_good_build(preview: Preview
     assert [o.failed for o in recorder.outcomes][-1] is False
 
 
-def indexed(site: Path, word: str) -> bool:
-    try:
-        return word in indexed_text(site)
-    except OSError:  # read while a build swapped the site in
-        return False
+def test_body_title_broken_and_deleted_articles_reach_the_served_pages(
+    make_site: MakeSite,
+) -> None:
+    long_read = article("Бюджет ухвалили", "budget", "Депутати проголосували.\n\nДругий абзац.")
+    site = make_site({**FILES, "content/2026/budget.md": long_read}, config=CONFIG)
+    source = site / "content/2026/budget.md"
+    recorder = Recorder()
+    with Preview(
+        site, BuildOptions(now=NOW), reporter=recorder, port=0, ping_seconds=0.2
+    ) as preview:
+
+        def save(text: str) -> Snapshot:
+            before = preview.live.current()
+            source.write_text(text, encoding="utf-8")
+            return wait_for(preview, lambda s: s.seq != before.seq and s.site != before.site)
+
+        # Below the summary, the body is the article page's alone: one page made again.
+        save(long_read.replace("Другий абзац.", "Другий абзац, виправлений."))
+        assert "Другий абзац, виправлений." in get(preview, "/news/2026/02/11/budget/")[2]
+        quick = recorder.outcomes[-1].result
+        assert quick is not None and (quick.parsed, quick.rendered) == (1, 1)
+        assert "Другий абзац" not in get(preview, "/news/2026/02/11/")[2]
+
+        # A new title is on the day page and the home page.
+        save(long_read.replace("Бюджет ухвалили", "Бюджет змінили"))
+        assert "Бюджет змінили" in get(preview, "/news/2026/02/11/")[2]
+        assert "Бюджет змінили" in get(preview, "/news/")[2]
+
+        # A broken article is left out with a message naming it; the rest is served.
+        broken = save(long_read.replace("date: 2026-02-11 10:00", "date: 11/02"))
+        assert not broken.failed
+        assert [p.path for p in broken.problems] == ["content/2026/budget.md"]
+        assert get(preview, "/news/2026/02/11/budget/")[0] == 404
+        assert get(preview, "/news/2026/02/11/grid/")[0] == 200
+
+        save(long_read)
+        assert "Другий абзац." in get(preview, "/news/2026/02/11/budget/")[2]
+        before = preview.live.current()
+        source.unlink()
+        wait_for(preview, lambda s: s.site != before.site)
+        assert get(preview, "/news/2026/02/11/budget/")[0] == 404
+        assert "Бюджет" not in get(preview, "/news/2026/02/11/")[2]
+
+
+def served_lemma(preview: Preview, lemma: str) -> list[object] | None:
+    """The search index's entry for lemma, as a browser fetches it from the preview."""
+    status, _, meta = get(preview, "/news/search/index/meta.json")
+    assert status == 200
+    shard = shard_of(lemma, json.loads(meta)["shards"])
+    status, _, terms = get(preview, f"/news/search/index/t/{shard}.json")
+    assert status == 200
+    found: list[object] | None = json.loads(terms).get(lemma)
+    return found
 
 
 @pytest.mark.slow
@@ -289,9 +338,11 @@ def test_the_search_index_follows_the_reload(make_site: MakeSite) -> None:
         wait_for(preview, lambda s: s.site != first.site)
         assert "Зебрагусак у тексті." in get(preview, "/news/2026/02/11/budget/")[2]
         give_up = time.monotonic() + 20
-        while not indexed(site, "Зебрагусак"):
+        while served_lemma(preview, "зебрагусак") is None:
             assert time.monotonic() < give_up, "the search index never caught up with the edit"
             time.sleep(0.05)
+        assert served_lemma(preview, "зебрагусак") == ["зебрагусак", [2]]  # one story, body
+        assert "Зебрагусак" in indexed_text(site)
         assert preview.live.current().site != first.site
     # One line in the terminal per save: the index's own build is not reported.
     assert [o.changes != frozenset() for o in recorder.outcomes] == [False, True]

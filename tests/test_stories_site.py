@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from digest import reading, stories
 from digest.build import BuildOptions
 from digest.verify import verify
 from tests.conftest import NOW, MakeSite, build_at_now, read
@@ -200,14 +201,69 @@ def test_a_new_report_changes_its_story_pages_and_the_day_and_verify_holds(
     changed = {str(p.relative_to(out)) for p in after if before.get(p) != after[p]}
     nbu = day_json(site)["stories"]
     assert isinstance(nbu, list) and len(nbu[0]["reports"]) == 4
-    # The story's other reports now link the new one; the day's page and exports list it.
-    for slug in (
-        "nbu-zalyshyv-oblikovu-stavku-na-rivni-15-5",
-        "natsbank-ne-stav-zminiuvaty-stavku",
-    ):
-        assert f"2026/11/13/{slug}/index.html" in changed
-    assert {"2026/11/13/index.html", "2026/11/13/digest.json", "2026/11/13/digest.md"} <= changed
-    # The day before, with its own story, is untouched.
-    assert not {c for c in changed if c.startswith("2026/11/12/")}
+    # Exactly these change: the story's pages (the new one and the three it joins, which now
+    # link it), its day's page and exports, and the lists that name every article (home,
+    # archive counts, feeds, the topic it is filed under, the sitemap).
+    story = "2026/11/13/{}/index.html".format
+    assert changed == {
+        story("natsbank-zalyshyv-oblikovu-stavku-15-5-bez-zmin"),
+        story("nbu-zalyshyv-oblikovu-stavku-na-rivni-15-5"),
+        story("natsbank-ne-stav-zminiuvaty-stavku"),
+        story("natsbank-zberih-oblikovu-stavku-15-5-shcho-tse-oznachaie-dlia-hryvni"),
+        "2026/11/13/index.html",
+        "2026/11/13/digest.json",
+        "2026/11/13/digest.md",
+        "index.html",
+        "2026/index.html",
+        "2026/11/index.html",
+        "archive/index.html",
+        "tags/index.html",
+        "tags/economy/index.html",
+        "tags/economy/feed.xml",
+        "feed.xml",
+        "feed.json",
+        "rss.xml",
+        "sitemap.xml",
+        ".digest-manifest.json",
+    }
+    # Every other article page, of the same day and of the day before, is byte for byte the
+    # same: an article page does not list its day's other articles.
+    untouched = [
+        p
+        for p in before
+        if p.name == "index.html"
+        and p.parent.parent.name in ("12", "13")
+        and str(p.relative_to(out)) not in changed
+    ]
+    assert {p.parent.parent.name for p in untouched} == {"12", "13"}
+    assert len(untouched) == 5  # three reports of the address, the school, the losses
+    assert all(after[p] == before[p] for p in untouched)
+    assert before.keys() <= after.keys()
     _result, differences = verify(site, BuildOptions(now=NOW))
     assert differences == []
+
+
+def test_story_words_are_found_once_per_article_when_read_and_grouping_only_compares(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [r for r in UK if r[0] in ("poslannia", "nbu", "lone-school", "losses-12")]
+    site = make_site(fixture_files(rows), config=CONFIG)
+    build_at_now(site)
+    found: list[str] = []
+
+    def spy(title: str, lede: str) -> stories.StoryFeatures:
+        found.append(title)
+        return real(title, lede)
+
+    real = stories.story_features
+    monkeypatch.setattr(stories, "story_features", spy)
+    monkeypatch.setattr(reading, "story_features", spy)
+    title = "Нацбанк залишив облікову ставку 15,5% без змін"
+    (site / "content/other/new.md").write_text(
+        f"---\ntitle: {title}\ndate: 2026-11-13 15:00\n---\n\nОблікова ставка лишилася 15,5%.\n",
+        encoding="utf-8",
+    )
+    build_at_now(site)
+    # Regrouping all ten reports found the words of the new one only, when it was read.
+    assert found == [title]
+    assert len(day_json(site)["stories"][0]["reports"]) == 4  # type: ignore[index]
