@@ -47,7 +47,9 @@ class ReadOutcome:
     # path -> what grouping reads of it: its lean entry's fingerprint and keyword topics
     lean: dict[str, tuple[bytes, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
     links: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
-    fresh: dict[str, Entry] = dataclasses.field(default_factory=dict)  # read in this build
+    # Entries read in this build that the cache does not hold (they changed while read);
+    # the others are loaded again from the cache to group: 100,000 held here are too many.
+    fresh: dict[str, Entry] = dataclasses.field(default_factory=dict)
     unstable: dict[str, bytes] = dataclasses.field(default_factory=dict)  # bodies not cached
     parsed: int = 0  # files read and parsed in this build
 
@@ -194,8 +196,8 @@ def _remember(
     if not fresh.entry:
         return None
     entry, problems, links = pickle.loads(fresh.entry)
-    outcome.fresh[fresh.shown] = entry
     if fresh.key is None:  # changed while read: used now, not remembered
+        outcome.fresh[fresh.shown] = entry
         outcome.unstable[fresh.shown] = fresh.body
     else:
         cache.put_entry(fresh.key, fresh.entry, fresh.body)
