@@ -14,7 +14,7 @@ from pathlib import Path
 from digest.build import BuildSession, stale_key
 from digest.cache import BuildCache, Generation, Record
 from digest.search import index_files
-from digest.search_index import INDEX_DIR
+from digest.search_index import INDEX_DIR, Cancelled
 from digest.write import MANIFEST, checked_path
 
 
@@ -37,8 +37,9 @@ def make_deferred_index(
     reader sees the old file or the new one), meta.json last. The output's generation then
     carries the build's own key again, so a later `digest build` finds nothing to do.
 
-    `cancelled` is asked before the work starts: when a new change is waiting, its build
-    comes first (and the index follows that one). Raises DigestError and OSError."""
+    `cancelled` is asked as the work goes (up to the point where the files are written):
+    when a new change is waiting, its build comes first (and the index follows that one).
+    Raises DigestError and OSError."""
     started = time.perf_counter()
     pending = session.pending
     if pending is None:
@@ -49,9 +50,12 @@ def make_deferred_index(
         if last is None or last.build_key != stale_key(pending.build_key):
             session.pending = None  # built since, by another process: it made the index
             return IndexUpdate("superseded")
-        if cancelled():
+        try:
+            files = index_files(
+                pending.site, pending.bodies, pending.cache_folder, pending.now, out, cancelled
+            )
+        except Cancelled:
             return IndexUpdate("cancelled")
-        files = index_files(pending.site, pending.bodies, pending.cache_folder, pending.now, out)
         records = dict(last.records)
         before = {rel for rel in records if rel.startswith(INDEX_DIR + "/")}
         written = 0

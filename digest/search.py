@@ -3,6 +3,7 @@ into the site, and reads back the live one when nothing changed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -15,14 +16,19 @@ TERMS_FILE = "search.sqlite3"  # in the cache folder
 
 
 def index_files(
-    site: Site, bodies: Bodies, cache_folder: Path, now: datetime, live: Path
+    site: Site,
+    bodies: Bodies,
+    cache_folder: Path,
+    now: datetime,
+    live: Path,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> list[tuple[str, bytes | None]]:
     """The index files of the site's published articles (paths under search/index/), made
     from the previous build's index in the live site where that one can be brought up to
-    date."""
+    date. Raises search_index.Cancelled when `cancelled()` says so, having stored nothing."""
     store = TermStore(cache_folder / TERMS_FILE, fingerprint(code_fingerprint(), "search 1"))
     try:
-        return search_files(site, bodies, store, now, live)
+        return search_files(site, bodies, store, now, live, cancelled)
     finally:
         store.close()
 

@@ -153,6 +153,8 @@ def test_a_cancelled_index_is_left_to_the_next_build_even_in_a_new_process(
     before = {p: p.read_bytes() for p in index.rglob("*") if p.is_file()}
 
     assert make_deferred_index(session, cancelled=lambda: True).state == "cancelled"
+    asked = iter([False, True])  # a save arrives while the index is being made
+    assert make_deferred_index(session, cancelled=lambda: next(asked)).state == "cancelled"
     assert {p: p.read_bytes() for p in index.rglob("*") if p.is_file()} == before
     assert session.search_stale
 

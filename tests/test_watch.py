@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -163,6 +164,25 @@ def test_atomic_save_is_one_change_to_the_real_file(site: Path, watcher: Watcher
     tmp.write_text(ARTICLE + "Новий абзац.\n", encoding="utf-8")
     os.replace(tmp, site / "content/2026/a.md")
     assert next_paths(watcher, site) == {"content/2026/a.md"}
+
+
+def test_a_waiting_save_is_seen_without_waiting_for_it(site: Path) -> None:
+    """What lets index work give way to a save: next_batch(timeout=0) looks at the events
+    already there without blocking, and has_changes() says one is on its way."""
+    watcher = start_watcher(site, quiet=0.5, max_wait=2.0)
+    try:
+        assert watcher.next_batch(timeout=0.0) is None and not watcher.has_changes()
+        (site / "content/2026/a.md").write_text(ARTICLE + "Ще абзац.\n", encoding="utf-8")
+        give_up = time.monotonic() + WAIT
+        while not watcher.has_changes():
+            assert time.monotonic() < give_up, "the save never showed"
+            time.sleep(0.01)
+        assert watcher.next_batch(timeout=0.0) is None  # not quiet yet: comes out later
+        assert watcher.has_changes()
+        assert next_paths(watcher, site) == {"content/2026/a.md"}
+        assert not watcher.has_changes()
+    finally:
+        watcher.stop()
 
 
 def test_vim_save_with_backup_and_probe_file(site: Path, watcher: Watcher) -> None:
