@@ -43,15 +43,16 @@ class _Story:
 
 
 # Stories: a day up to this size shows every story's lede and other topics; a larger day, the
-# top stories' only (the rest are a click away), to stay light enough to read on a phone.
+# top stories' only, and each topic's stories as a list of headlines, one line each with its
+# other reports (the rest is a click away), to stay light enough to read on a phone.
 SMALL_DAY = 40
 
 
 def _outline(
     day: Day, local: Localizer, link: Callable[[str], str]
-) -> Iterator[tuple[str, str, list[_Story]]]:
-    """The day's digest as (topic name, topic key, stories), for both ways of writing it:
-    the top stories first, then each topic's."""
+) -> Iterator[tuple[str, str, list[_Story], bool]]:
+    """The day's digest as (topic name, topic key, stories, as a list of headlines), for
+    both ways of writing it: the top stories first, then each topic's."""
     untagged = str(local.words["untagged"])
     ledes = len(day.stories) <= SMALL_DAY
 
@@ -70,12 +71,13 @@ def _outline(
         )
 
     if day.top:
-        yield str(local.words["top_stories"]), "top", [story(s, True) for s in day.top]
+        yield str(local.words["top_stories"]), "top", [story(s, True) for s in day.top], False
     for section in day.sections:
         topic = section.topic
         items = section.stories or tuple(Story((a,), topic) for a in section.articles)
         stories = [story(item, ledes) for item in items]
-        yield (topic.name if topic else untagged), (topic.key if topic else "untagged"), stories
+        name, key = (topic.name, topic.key) if topic else (untagged, "untagged")
+        yield name, key, stories, not ledes
 
 
 def _one_line(text: str) -> str:
@@ -99,10 +101,14 @@ def compose_day(
     """
     also = md_escape(str(local.words["also_in"]))
     out: list[str] = []
-    for name, key, stories in _outline(day, local, link):
+    for name, key, stories, headlines in _outline(day, local, link):
         anchor = f" {{#topic-{key}}}" if anchors else ""
         # (ids only where one day is on the page: several days would repeat them)
         out.append(f"{'#' * level} {md_escape(name)}{anchor}\n")
+        if headlines:
+            if stories:
+                out.append("\n".join(_headline_markdown(s, local) for s in stories) + "\n")
+            continue
         for story in stories:
             out.append(f"{'#' * (level + 1)} [{md_escape(story.title)}]({story.url})\n")
             if story.summary:
@@ -128,14 +134,56 @@ def compose_day(
     return "\n".join(out)
 
 
+def _headline_markdown(story: _Story, local: Localizer) -> str:
+    """One story as an item of a list: its headline, then a line of its time, outlet and
+    other reports."""
+    meta = [story.meta[0]] if story.meta[0] else []
+    if story.outlet:
+        meta.append(md_escape(story.outlet))
+    if story.others:
+        more = md_escape(local.plural("more_reports", len(story.others)))
+        meta.append(
+            f"{more}: "
+            + "; ".join(
+                f"[{md_escape(t)}]({u})" + (f" — {md_escape(o)}" if o else "")
+                for t, u, o in story.others
+            )
+        )
+    headline = f"- [{md_escape(story.title)}]({story.url})"
+    return headline + ("  \n" + " · ".join(meta) if meta else "")
+
+
+def _headline_html(story: _Story, local: Localizer) -> str:
+    """What Markdown makes of _headline_markdown(story, local)."""
+    meta = [story.meta[0]] if story.meta[0] else []
+    if story.outlet:
+        meta.append(_text(story.outlet))
+    if story.others:
+        more = _text(local.plural("more_reports", len(story.others)))
+        meta.append(
+            f"{more}: "
+            + "; ".join(
+                f'<a href="{_attr(u)}">{_text(t)}</a>' + (f" — {_text(o)}" if o else "")
+                for t, u, o in story.others
+            )
+        )
+    headline = f'<a href="{_attr(story.url)}">{_text(story.title)}</a>'
+    return f"<li>{headline}" + ("<br>\n" + " · ".join(meta) if meta else "") + "</li>"
+
+
 def compose_day_html(day: Day, local: Localizer, link: Callable[[str], str]) -> str:
     """What DigestRenderer makes of compose_day(day, local, link) (level 2, anchors and
     classes), written directly: the same HTML, without parsing Markdown that was just made.
     Links must be URLs as the site makes them (no spaces, quotes or parentheses)."""
     also = _text(str(local.words["also_in"]))
     out: list[str] = []
-    for name, key, stories in _outline(day, local, link):
+    for name, key, stories, headlines in _outline(day, local, link):
         out.append(f'<h2 id="topic-{_attr(key)}">{_text(name)}</h2>')
+        if headlines:
+            if stories:
+                items = "\n".join(_headline_html(s, local) for s in stories)
+                out.append(f"<ul>\n{items}\n</ul>")
+            continue
         for story in stories:
             out.append(f'<h3><a href="{_attr(story.url)}">{_text(story.title)}</a></h3>')
             if summary := _text(story.summary):

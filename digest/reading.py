@@ -47,7 +47,9 @@ class ReadOutcome:
     # path -> what grouping reads of it: its lean entry's fingerprint and keyword topics
     lean: dict[str, tuple[bytes, tuple[str, ...]]] = dataclasses.field(default_factory=dict)
     links: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
-    fresh: dict[str, Entry] = dataclasses.field(default_factory=dict)  # read in this build
+    # Entries read in this build that the cache does not hold (they changed while read);
+    # the others are loaded again from the cache to group: 100,000 held here are too many.
+    fresh: dict[str, Entry] = dataclasses.field(default_factory=dict)
     unstable: dict[str, bytes] = dataclasses.field(default_factory=dict)  # bodies not cached
     parsed: int = 0  # files read and parsed in this build
 
@@ -101,21 +103,21 @@ def read_entries(
     rules, rules_fp = TopicIndex(config.topics), rules_fingerprint(config)
     index = cache.index(parse_fp)
     now_ns = time.time_ns()
-    shown_of = {p: display_path(p, config.site_dir) for p in paths}
-    known: dict[Path, IndexRow] = {}
-    stats: dict[Path, tuple[int, int, int, int]] = {}
-    trusted: set[Path] = set()
+    # Keyed by the path as shown, a string: hashing 10,000 Paths costs more than reading.
+    shown_of = [display_path(p, config.site_dir) for p in paths]
+    known: dict[str, IndexRow] = {}
+    stats: dict[str, tuple[int, int, int, int]] = {}
+    trusted: set[str] = set()
     to_read: list[Path] = []
     by_key = {r.key: r for r in index.values() if r.key is not None}
-    for path in paths:
-        shown = shown_of[path]
+    for path, shown in zip(paths, shown_of, strict=True):
         try:
             st = os.stat(path)
         except OSError:
             to_read.append(path)  # the reader names the problem
             continue
         sig = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-        stats[path] = sig
+        stats[shown] = sig
         old = index.get(shown)
         if (
             old is not None
@@ -123,8 +125,8 @@ def read_entries(
             and old[:4] == sig
             and old.seen_ns - st.st_mtime_ns > _TRUST_AFTER_NS
         ):
-            known[path] = old
-            trusted.add(path)
+            known[shown] = old
+            trusted.add(shown)
             continue
         if by_key:  # the same bytes under a new date or inode (a checkout, a touch)?
             try:
@@ -132,13 +134,13 @@ def read_entries(
             except OSError:
                 same = None
             if same is not None:
-                known[path] = same
+                known[shown] = same
                 continue
         to_read.append(path)
 
     outcome = ReadOutcome(config)
     # What was read now, kept small: bodies go straight to the cache, never into memory.
-    parsed: dict[Path, tuple[IndexRow | None, tuple[Problem, ...]]] = {}
+    parsed: dict[str, tuple[IndexRow | None, tuple[Problem, ...]]] = {}
     if to_read:
         with cache.transaction():
             parsing = parallel_map(
@@ -150,22 +152,21 @@ def read_entries(
                 chunksize=32,
             )
             for n, fresh in enumerate(parsing, start=1):
-                parsed[fresh.path] = (_remember(cache, fresh, outcome, rules_fp), fresh.problems)
+                parsed[fresh.shown] = (_remember(cache, fresh, outcome, rules_fp), fresh.problems)
                 if n % 500 == 0 or n == len(to_read):
                     progress("read", n, len(to_read))
 
     tz = config.tz
     new_index: dict[str, IndexRow] = {}
-    for path in paths:
-        shown = shown_of[path]
-        result = parsed.get(path)
+    for shown in shown_of:
+        result = parsed.get(shown)
         if result is not None:
             outcome.problems.extend(result[1])
             if result[0] is None:
                 continue
             row = result[0]
         else:
-            row = known[path]
+            row = known[shown]
         if row.rules not in (rules_fp, _ANY_RULES):  # topics found by other keyword rules
             row = _match_again(cache, row, rules_fp, rules)
         if row.problems is not None:
@@ -177,9 +178,9 @@ def read_entries(
         outcome.lean[shown] = (row.lean, row.matches)
         if row.links:
             outcome.links[shown] = row.links
-        if path in trusted:
+        if shown in trusted:
             new_index[shown] = row  # its stat is as recorded: the very same row
-        elif (looked := stats.get(path)) is not None:
+        elif (looked := stats.get(shown)) is not None:
             new_index[shown] = row.restamped(looked, now_ns)
     if new_index != index:
         cache.save_index(parse_fp, new_index)
@@ -195,8 +196,8 @@ def _remember(
     if not fresh.entry:
         return None
     entry, problems, links = pickle.loads(fresh.entry)
-    outcome.fresh[fresh.shown] = entry
     if fresh.key is None:  # changed while read: used now, not remembered
+        outcome.fresh[fresh.shown] = entry
         outcome.unstable[fresh.shown] = fresh.body
     else:
         cache.put_entry(fresh.key, fresh.entry, fresh.body)

@@ -31,7 +31,7 @@ import os
 import re
 import sqlite3
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -146,6 +146,17 @@ class TermStore:
                 found[key] = ArticleTerms.unpack(data)
         return found
 
+    def keys(self) -> set[bytes]:
+        """The content keys whose terms the store holds."""
+        return {key for (key,) in self.db.execute("SELECT key FROM terms")}
+
+    def put_terms(self, packed: Sequence[tuple[bytes, bytes]]) -> None:
+        """Keep terms as they are read (content keys name them, so they are right for any
+        later build, whether this one completes or not)."""
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT OR REPLACE INTO terms VALUES (?, ?)", packed)
+        self.db.execute("COMMIT")
+
     def state(self) -> IndexState | None:
         row = self.db.execute("SELECT value FROM meta WHERE name = 'state'").fetchone()
         return IndexState.unpack(row[0]) if row else None
@@ -238,7 +249,8 @@ def search_files(
     With the previous build's index in `live` and the state it was made from, only the
     files that the changed articles touch are made again; the others come as (path, None):
     the live file, unchanged. Raises Cancelled if `cancelled()` says so (it is asked before
-    the files are made and before anything is stored)."""
+    the files are made and before the index's state is stored; articles' terms read on the
+    way stay in the store, keyed by content, for the next try)."""
     articles = indexed(site, now)
     keys = [bodies.key(a) for a in articles]
     topics = [group.topic.key for group in site.topics]
@@ -290,59 +302,98 @@ def search_files(
                 raise Cancelled
             store.save(made, keys, state)
             return files
-    known = terms_of(set(keys))
+    # From scratch: the articles' terms stream through in order, never all held at once
+    # (at 100,000 articles they would be gigabytes of strings).
     state = IndexState(shard_count(len(articles)), topics, paths, keys, rows, {}, "", {})
-    files = _write_all(state, names, [known[k] for k in keys], store)
+    files = _write_all(state, names, _terms_in_order(articles, keys, bodies, store), store)
     if cancelled():
         raise Cancelled
-    store.save(made, keys, state)
+    store.save({}, keys, state)
     return files
 
 
 # Below this many articles to read, starting processes costs more than it saves.
 PARALLEL_MIN_ARTICLES = 300
-_shared: tuple[list[tuple[Article, bytes]], Bodies, TermStore, int] | None = None
+_BATCH = 512  # articles looked up in the term store at once
+_CHUNK = 64  # articles a worker process reads per task
+_shared: tuple[list[tuple[Article, bytes]], Bodies, TermStore] | None = None
+_sent: set[str] = set()  # in a worker: the forms whose lemmas it has sent
+
+
+def _terms_in_order(
+    articles: Sequence[Article], keys: Sequence[bytes], bodies: Bodies, store: TermStore
+) -> Iterator[ArticleTerms]:
+    """Every article's terms, in order: from the store, else read (and stored)."""
+    have = store.keys()
+    made = _read_terms(
+        [(a, k) for a, k in zip(articles, keys, strict=True) if k not in have], bodies, store
+    )
+    for start in range(0, len(keys), _BATCH):
+        part = keys[start : start + _BATCH]
+        cached = store.terms([k for k in part if k in have])
+        for key in part:
+            found = cached.get(key)
+            if found is None:
+                made_key, found = next(made)
+                assert made_key == key, "terms read out of order"
+            yield found
+    # Run the reader to its end, which stores the last of what it read.
+    if next(made, None) is not None:
+        raise AssertionError("terms read for no article")
 
 
 def _read_terms(
     todo: list[tuple[Article, bytes]], bodies: Bodies, store: TermStore
-) -> dict[bytes, ArticleTerms]:
-    """The terms of the articles, with the lemmas of their new forms in store; in one
-    process per core when there are many (a cold build: reading and lemmatizing)."""
+) -> Iterator[tuple[bytes, ArticleTerms]]:
+    """The terms of the articles in order, each stored with the lemmas of its new forms as
+    it comes; in one process per core when there are many (a cold build: reading and
+    lemmatizing), which hand them back a chunk at a time."""
     global _shared
     workers = os.cpu_count() or 1
+    pending: list[tuple[bytes, bytes]] = []
     if workers < 2 or len(todo) < PARALLEL_MIN_ARTICLES or not can_fork():
-        found = {k: article_terms(a.title, a.summary, bodies.load(a)) for a, k in todo}
-        for terms in found.values():
+        for article, key in todo:
+            terms = article_terms(article.title, article.summary, bodies.load(article))
             for form in (*terms.title, *terms.body):
                 store.lemmas_of(form)
-        return found
-    _shared = (todo, bodies, store, workers)
+            pending.append((key, terms.pack()))
+            if len(pending) >= _BATCH:
+                store.put_terms(pending)
+                pending.clear()
+            yield key, terms
+        store.put_terms(pending)
+        return
+    _shared = (todo, bodies, store)
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(workers, initializer=die_with, initargs=(os.getpid(),)) as pool:
-            shares = pool.map(_terms_share, range(workers))
+            chunks = range(0, len(todo), _CHUNK)
+            for packed, lemmas_found in pool.imap(_terms_chunk, chunks):
+                store.add_lemmas(lemmas_found)
+                pending += packed
+                if len(pending) >= _BATCH:
+                    store.put_terms(pending)
+                    pending.clear()
+                for key, data in packed:
+                    yield key, ArticleTerms.unpack(data)
+        store.put_terms(pending)
     finally:
         _shared = None
-    found = {}
-    for packed, lemmas_found in shares:
-        found.update((k, ArticleTerms.unpack(data)) for k, data in packed)
-        store.add_lemmas(lemmas_found)
-    return found
 
 
-def _terms_share(share: int) -> tuple[list[tuple[bytes, bytes]], dict[str, tuple[str, ...]]]:
-    """In a forked worker: every `workers`-th article's terms, and the lemmas of forms the
-    store did not know."""
+def _terms_chunk(start: int) -> tuple[list[tuple[bytes, bytes]], dict[str, tuple[str, ...]]]:
+    """In a forked worker: the terms of articles start... of the shared list, packed, and
+    the lemmas of forms neither the store nor this worker's earlier chunks had."""
     assert _shared is not None
-    todo, bodies, store, workers = _shared
+    todo, bodies, store = _shared
     terms, new = [], {}
-    for article, key in todo[share::workers]:
+    for article, key in todo[start : start + _CHUNK]:
         found = article_terms(article.title, article.summary, bodies.load(article))
         terms.append((key, found.pack()))
         for form in (*found.title, *found.body):
-            if form not in store.lemmas and form not in new:
+            if form not in store.lemmas and form not in _sent:
                 new[form] = lemmas(form)
+                _sent.add(form)
     return terms, new
 
 
@@ -383,13 +434,17 @@ def _doc_lemmas(terms: ArticleTerms, store: TermStore) -> dict[str, int]:
 
 
 def _write_all(
-    state: IndexState, names: list[list[str]], terms: Sequence[ArticleTerms], store: TermStore
+    state: IndexState, names: list[list[str]], terms: Iterable[ArticleTerms], store: TermStore
 ) -> list[tuple[str, bytes | None]]:
-    shards = state.shards
+    """The whole index, from every article's terms in order (each looked at once)."""
+    shards, rows = state.shards, state.rows
     postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}  # the article a lemma's postings end with
     form_docs = state.form_docs
+    count = 0
     for number, doc in enumerate(terms):
+        count += 1
+        rows[number] = (*rows[number][:4], doc.excerpt)
         for form in (*doc.title, *doc.body):
             form_docs[form] = form_docs.get(form, 0) + 1
         for lemma, title in _doc_lemmas(doc, store).items():
@@ -399,18 +454,22 @@ def _write_all(
                 last[lemma] = -1
             gaps.append((number - last[lemma]) * 2 + title)
             last[lemma] = number
+    assert count == len(rows), "an article's terms are missing"
     forms = _forms_by_lemma(form_docs, store)
-    term_shards: list[dict[str, object]] = [{} for _ in range(shards)]
-    for lemma, gaps in postings.items():
-        term_shards[shard_of(lemma, shards)][lemma] = [forms[lemma], list(gaps)]
+    # One shard's postings as Python lists at a time: all of them would be gigabytes.
+    lemmas_in: list[list[str]] = [[] for _ in range(shards)]
+    for lemma in postings:
+        lemmas_in[shard_of(lemma, shards)].append(lemma)
+    files: list[tuple[str, bytes | None]] = []
+    for n, lemmas_here in enumerate(lemmas_in):
+        shard = {lemma: [forms[lemma], postings.pop(lemma).tolist()] for lemma in lemmas_here}
+        files.append((f"{INDEX_DIR}/t/{n}.json", _json(shard)))
+    del postings, last, forms
     form_shards: list[dict[str, object]] = [{} for _ in range(shards)]
     for form in form_docs:
         found = store.lemmas_of(form)
         if found != (form,):
             form_shards[shard_of(form, shards)][form] = list(found)
-    rows = [(*row[:4], doc.excerpt) for row, doc in zip(state.rows, terms, strict=True)]
-    state.rows = rows
-    files = [(f"{INDEX_DIR}/t/{n}.json", _json(s)) for n, s in enumerate(term_shards)]
     files += [(f"{INDEX_DIR}/f/{n}.json", _json(s)) for n, s in enumerate(form_shards)]
     files += [
         (f"{INDEX_DIR}/d/{n}.json", _json(rows[n * CHUNK : (n + 1) * CHUNK]))

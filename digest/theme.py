@@ -39,7 +39,7 @@ class Theme:
     def env(self) -> jinja2.Environment:
         import jinja2
 
-        return jinja2.Environment(
+        env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(
                 [
                     jinja2.PrefixLoader(
@@ -54,6 +54,10 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        # `tojson` (JSON-LD) writes letters as they are, not as \uXXXX: a Ukrainian headline is
+        # a third the bytes. It still escapes < > & ' (safe inside <script>).
+        env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+        return env
 
     @functools.cached_property
     def words(self) -> dict[str, object]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from digest import compose
 from digest.build import BuildOptions, build
 from digest.compose import DigestRenderer, compose_day, compose_day_html
 from digest.i18n import Localizer, load_words
@@ -102,6 +104,17 @@ def days(draw: st.DrawFn) -> Day:
 @given(days())
 def test_direct_html_is_what_markdown_makes_of_the_digest(day: Day) -> None:
     assert compose_day_html(day, LOCAL, link) == as_markdown_would(day)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(days())
+def test_a_large_days_headline_lists_are_what_markdown_makes_of_them(day: Day) -> None:
+    with patch.object(compose, "SMALL_DAY", 0):  # every day large: topics as headline lists
+        html = compose_day_html(day, LOCAL, link)
+        assert html == as_markdown_would(day)
+    if any(section.stories for section in day.sections):
+        assert "<ul>\n<li><a " in html
 
 
 def test_every_day_of_the_example_site_in_both_languages(tmp_path: Path) -> None:
