@@ -92,8 +92,11 @@ class Tool:
 
     def build(self, site: Path, timeout: float) -> BuildResult:
         command = [part.replace(SITE, str(site)) for part in self.command]
+        # A user's install has its bytecode compiled (pip does it); a shell that forbids
+        # writing it would make every run of a Python tool compile its modules again.
+        inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env = {
-            **os.environ,
+            **inherited,
             **{key: value.replace(SITE, str(site)) for key, value in self.env.items()},
         }
         return run_measured(command, site, env, timeout)
