@@ -16,6 +16,8 @@ and the median of each. Each edit adds a paragraph at the end of the body, the u
 while writing (only the article's page and the feeds change); `--summary` edits the
 summary in the front matter instead, which changes the day, home and topic pages too.
 `--no-search` sets `search: false` in the copy, to show what the search index costs.
+`--overlap` saves again 50 ms after each page was served, while the search index of the
+previous save is still being made: the page column then shows whether saves wait for it.
 """
 
 from __future__ import annotations
@@ -120,6 +122,11 @@ def copy_site(site: Path, into: Path, search: bool) -> Path:
     return target
 
 
+def _median(values: tuple[float, ...]) -> float:
+    timed = [v for v in values if v == v]  # nan: not timed
+    return statistics.median(timed) if timed else float("nan")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", nargs="?", type=Path, default=ROOT)
@@ -127,6 +134,12 @@ def main() -> None:
     parser.add_argument("--browser", action="store_true", help="also time Chromium")
     parser.add_argument("--no-search", action="store_true", help="set search: false")
     parser.add_argument("--summary", action="store_true", help="edit the summary, not the body")
+    parser.add_argument(
+        "--overlap",
+        action="store_true",
+        help="save again 50 ms after each page, while the search index is being made "
+        "(search timed only for the last save)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="digest-latency-") as tmp:
@@ -186,7 +199,7 @@ def main() -> None:
                     tab.get_by_text(marker).wait_for(timeout=120_000)
                     browser_ms = (time.perf_counter() - saved) * 1000
                 search_ms = float("nan")
-                if not args.no_search:
+                if not args.no_search and (not args.overlap or n == args.edits):
                     base = preview.server.base_path
                     search_ms = (findable(preview.server.port, base, token) - saved) * 1000
                 build_ms = sum(o.seconds for o in timings.outcomes[builds_before:]) * 1000
@@ -202,8 +215,8 @@ def main() -> None:
                     f"  {n:4d} {row[0]:9.0f} {row[1]:9.0f} {row[2]:9.0f} {row[3]:9.0f}"
                     f" {row[4]:11.0f}"
                 )
-                time.sleep(0.3)  # let the tab settle, as between real saves
-            medians = [statistics.median(col) for col in zip(*rows, strict=True)]
+                time.sleep(0.05 if args.overlap else 0.3)  # the tab settles between saves
+            medians = [_median(col) for col in zip(*rows, strict=True)]
             print(
                 "median {:9.0f} {:9.0f} {:9.0f} {:9.0f} {:11.0f}".format(*medians)
                 + f"   ({len(first.result.site.articles)} articles)"

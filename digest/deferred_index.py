@@ -50,6 +50,8 @@ def make_deferred_index(
         if last is None or last.build_key != stale_key(pending.build_key):
             session.pending = None  # built since, by another process: it made the index
             return IndexUpdate("superseded")
+        if cancelled():
+            return IndexUpdate("cancelled")
         try:
             files = index_files(
                 pending.site, pending.bodies, pending.cache_folder, pending.now, out, cancelled

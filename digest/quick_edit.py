@@ -30,6 +30,7 @@ from digest.model import Article, Day
 from digest.reading import Parsed, parse_file
 from digest.render import Output, Page, SiteRenderer
 from digest.sources import ArticleReader
+from digest.write import output_matches
 
 
 def quick_build(
@@ -87,6 +88,8 @@ def quick_build(
         records = dict(generation.records)
         if any(path not in records for path, _data, _page in made):
             return None  # a page the last build did not write: not the same site
+        if not output_matches(out, {path: records[path].stamp for path, _d, _p in made}):
+            return None  # the output was changed or removed since: build it whole
         written = 0
         for path, data, page in made:
             placed = replace_file(out, path, data)

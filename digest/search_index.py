@@ -258,6 +258,8 @@ def search_files(
     numbers = {key: n for n, key in enumerate(topics)}
     rows = [_row(a, numbers) for a in articles]
     paths = [a.path for a in articles]
+    if cancelled():
+        raise Cancelled
     old = store.state()
     previous = _live_files(live, old)
     made: dict[bytes, ArticleTerms] = {}
@@ -283,6 +285,8 @@ def search_files(
         ]
         wanted = {keys[n] for n in changed if n < len(keys)}
         gone = {old.keys[n] for n in changed if n < len(old.keys)}
+        if cancelled():
+            raise Cancelled
         known = terms_of(wanted)
         before = store.terms(list(gone))
         if len(before) == len(gone):

@@ -254,6 +254,14 @@ def test_new_deleted_and_broken_articles_take_a_whole_build(make_site: MakeSite)
     assert quick_build(site, options, [new]) is None
     new.unlink()
     assert quick_build(site, options, [new]) is None
+    # An output changed behind the preview's back is built whole again.
+    page = site / "_site/2026/02/11/teatr-vidkryv-sezon/index.html"
+    page.unlink()
+    source = site / "content/b.txt"
+    source.write_text(source.read_text() + "\nЩе абзац.\n", "utf-8")
+    assert quick_build(site, options, [source]) is None
+    build(site, options)
+    assert "Ще абзац." in page.read_text(encoding="utf-8")
     broken = site / "content/a.md"
     bad_date = SITE["content/a.md"].replace("date: 2026-02-10 09:00", "date: 10/02")
     broken.write_text(bad_date, "utf-8")
