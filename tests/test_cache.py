@@ -4,6 +4,7 @@ version of digest is never trusted."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import sqlite3
@@ -173,7 +174,7 @@ def tamper(site: Path, title: str) -> None:
     db = sqlite3.connect(site / ".digest-cache/cache.sqlite3")
     for key, blob in db.execute("SELECT key, entry FROM entries").fetchall():
         entry, problems, links = pickle.loads(blob)
-        forged: Entry = entry.__class__(**{**entry.__dict__, "title": title})
+        forged: Entry = dataclasses.replace(entry, title=title)
         db.execute(
             "UPDATE entries SET entry = ? WHERE key = ?",
             (pickle.dumps((forged, problems, links)), key),
