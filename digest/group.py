@@ -134,7 +134,7 @@ def group_site(
     articles, found = settle_redirects(articles)
     problems += found
     articles = _resolve_refs(articles)
-    features = {entry.path: entry.story for entry in published}
+    features = {entry.path: entry.story or None for entry in published}
     stories = find_stories(articles, config.stories, features)
     articles.reverse()  # newest first everywhere the reader sees lists
     order = {t.key: i for i, t in enumerate(index.declared.values())}
@@ -190,7 +190,7 @@ def _host(url: str) -> str:
 def find_stories(
     articles: list[Article],
     settings: StorySettings,
-    features: Mapping[str, StoryFeatures | None] | None = None,
+    features: Mapping[str, StoryFeatures | bytes | None] | None = None,
 ) -> tuple[Story, ...]:
     """Every story across days (a report nothing else matches is a story of one), in the
     order of their leads. `articles` oldest first; `features` by source path, as the reader

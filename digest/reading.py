@@ -26,7 +26,7 @@ from digest.fingerprints import (
 )
 from digest.group import Selection, TopicIndex, is_published
 from digest.sources import PARALLEL_MIN_FILES, ArticleReader, Entry, read_file
-from digest.stories import story_features
+from digest.stories import pack_features, story_features
 from digest.workers import Progress, parallel_map
 
 # A file's size and times are trusted to mean "unchanged" only if the file was at least this
@@ -81,7 +81,7 @@ def grouping_facts(entry: Entry, rules: TopicIndex) -> tuple[bytes, tuple[str, .
     its own."""
     # The story features are made from the title and summary, which are in: not again (and
     # their sets pickle in an order that changes from process to process).
-    textless = dataclasses.replace(entry, text="", story=None)
+    textless = dataclasses.replace(entry, text="", story=b"")
     facts = fingerprint(pickle.dumps(textless, protocol=pickle.HIGHEST_PROTOCOL))
     return facts, () if entry.tags else tuple(t.key for t in rules.for_text(entry.text))
 
@@ -289,7 +289,8 @@ def parse_file(reader: ArticleReader, parse_fp: bytes, path: Path, rules: TopicI
     # Facts about the body that the build needs for every article, kept so it is not loaded.
     links = tuple(root_absolute_links(entry.body_html))
     # Read once per article here (in a worker, cached with the entry): grouping only compares.
-    lean = dataclasses.replace(lean_entry(entry), story=story_features(entry.title, entry.summary))
+    story = pack_features(story_features(entry.title, entry.summary))
+    lean = dataclasses.replace(lean_entry(entry), story=story)
     blob = pickle.dumps((lean, problems, links), protocol=pickle.HIGHEST_PROTOCOL)
     body = zlib.compress(entry.body_html.encode("utf-8"), 1)
     return Parsed(path, shown, key, blob, body, (), grouping_facts(lean, rules))

@@ -31,7 +31,6 @@ from digest.imported import (
 from digest.model import Author, Redirect
 from digest.shortcodes import Where, expand
 from digest.slugs import slugify
-from digest.stories import StoryFeatures
 from digest.timelimit import RenderTimeout, time_limit
 from digest.workers import parallel_map
 
@@ -92,7 +91,7 @@ class Entry:
     refs: tuple[str, ...] = ()  # the articles its body links to, by path
     pinned: bool = False  # front matter `pinned: true`: a top story of its day
     priority: int = 0  # front matter `priority:`: higher ranks first among top stories
-    story: StoryFeatures | None = None  # its words as stories compare them (reading.py)
+    story: bytes = b""  # its words as stories compare them, packed (reading.py)
 
     @classmethod
     def stub(
