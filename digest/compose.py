@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import markdown
 
@@ -208,6 +208,35 @@ def compose_day_html(day: Day, local: Localizer, link: Callable[[str], str]) -> 
                 )
                 out.append(f"<ul>\n{items}\n</ul>")
     return "\n".join(out)
+
+
+def is_large(day: Day) -> bool:
+    """Whether a day is too large to show whole beside other days (on the home page)."""
+    return len(day.stories) > SMALL_DAY
+
+
+def compose_day_brief_html(day: Day, local: Localizer, link: Callable[[str], str]) -> str:
+    """A large day in short, for a page of several days: its top stories as its own page
+    shows them, then its topics with their counts of stories, each linking to its place on
+    the day's page."""
+    top = compose_day_html(replace(day, sections=()), local, link)
+    untagged = str(local.words["untagged"])
+    items = []
+    for section in day.sections:
+        topic = section.topic
+        name, key = (topic.name, topic.key) if topic else (untagged, "untagged")
+        count = len(section.stories or section.articles)
+        href = _attr(link(day.url) + "#topic-" + key)
+        said = _text(local.plural("stories", count))
+        items.append(
+            f'<li><a href="{href}">{_text(name)} <span class="count" aria-hidden="true">{count}'
+            f'</span><span class="visually-hidden">({said})</span></a></li>'
+        )
+    if not items:
+        return top
+    heading = _text(str(local.words["topics"]))
+    rest = "\n".join(items)
+    return f'{top}\n<h2>{heading}</h2>\n<ul class="day-topics">\n{rest}\n</ul>'
 
 
 def _text(text: str) -> str:

@@ -16,7 +16,13 @@ import jinja2
 
 from digest import __version__, feeds
 from digest.calendar_view import Calendars
-from digest.compose import DigestRenderer, compose_day_html
+from digest.compose import (
+    SMALL_DAY,
+    DigestRenderer,
+    compose_day_brief_html,
+    compose_day_html,
+    is_large,
+)
 from digest.feeds import (
     SitemapEntry,
     atom,
@@ -526,12 +532,23 @@ class SiteRenderer:
         )
 
     def _home_context(self, chunk: tuple[Day, ...], url: str, pager: Pager) -> dict[str, Any]:
-        return {"days": lazy(self._home_digests, chunk, url), "pager": pager, "title": ""}
+        return {
+            "days": lazy(self._home_digests, chunk, url),
+            "pager": pager,
+            "title": "",
+            "brief_over": SMALL_DAY,
+        }
 
     def _home_digests(self, chunk: tuple[Day, ...], url: str) -> list[tuple[Day, str]]:
         # On the home page each day is a section: its digest's headings go one level down
-        # and lose their ids, which several days would repeat.
-        return [(day, _heading_down(_root_links(self.day_digest(day), url))) for day in chunk]
+        # and lose their ids, which several days would repeat. A large day shows its top
+        # stories and its topics' counts: twenty days of 300 stories would be megabytes.
+        return [(day, _heading_down(_root_links(self._home_digest(day), url))) for day in chunk]
+
+    def _home_digest(self, day: Day) -> str:
+        if is_large(day):
+            return compose_day_brief_html(day, self.local, lambda path: LINK_ROOT + path)
+        return self.day_digest(day)
 
     def day_page(self, day: Day, group: str = "") -> Page:
         return self.recipe(

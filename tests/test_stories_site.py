@@ -4,6 +4,8 @@ under it; top stories first; digest.json and digest.md with the same grouping.""
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,12 @@ from digest import reading, stories
 from digest.build import BuildOptions
 from digest.verify import verify
 from tests.conftest import NOW, MakeSite, build_at_now, read
+from tests.large_day import CONFIG as LARGE_CONFIG
+from tests.large_day import DAY as LARGE_DAY
+from tests.large_day import large_day_files
 from tests.story_fixtures import UK
+
+LARGE_BASE = "https://example.github.io/digest/"
 
 CONFIG = """\
 title: Дайджест
@@ -267,3 +274,36 @@ def test_story_words_are_found_once_per_article_when_read_and_grouping_only_comp
     # Regrouping all ten reports found the words of the new one only, when it was read.
     assert found == [title]
     assert len(day_json(site)["stories"][0]["reports"]) == 4  # type: ignore[index]
+
+
+def test_a_large_day_on_the_home_page_is_its_top_stories_and_its_topics(
+    make_site: MakeSite,
+) -> None:
+    # Two days of 360 stories: whole, each would weigh 85 KB on a home page of twenty days.
+    files = {}
+    for day in ("2026-11-12", "2026-11-13"):
+        for rel, text in large_day_files().items():
+            files[rel.replace("content/", f"content/{day}/")] = text.replace(LARGE_DAY, day)
+    site = make_site(files, config=LARGE_CONFIG)
+    build_at_now(site)
+    home = read(site, "index.html")
+    assert len(home.encode("utf-8")) < 40 * 1024
+    for day in ("2026/11/13", "2026/11/12"):
+        page = read(site, f"{day}/index.html")
+        top = json.loads(read(site, f"{day}/digest.json"))["stories"][:5]
+        assert all(f'href="{story["url"]}"'.replace(LARGE_BASE, "") in home for story in top)
+        # Each topic with its count, as the day's own jump list has it, linking to its place.
+        jumps = re.findall(
+            r'<a href="#(topic-[a-z]+)">([^<]+) <span class="count"[^>]*>(\d+)<', page
+        )
+        assert len(jumps) >= 10
+        for anchor, name, count in jumps[1:]:  # the first is the top stories themselves
+            assert (
+                f'<a href="{day}/#{anchor}">{unescape(name)} <span class="count" '
+                f'aria-hidden="true">{count}<' in unescape(home)
+            )
+        assert f'href="{day}/#topic-top"' not in home
+        assert home.count(f'<a href="{day}/">') == 2  # the day's heading, and its full digest
+    assert home.count("Повний випуск за") == 2
+    # The day pages themselves still hold every story.
+    assert read(site, "2026/11/13/index.html").count("<li><a href=") >= 350
