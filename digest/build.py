@@ -389,8 +389,7 @@ class _Run:
         else:
             from digest.group import group_site
 
-            # An iterator: grouping lets each entry go once it is an article.
-            site, problems = group_site(iter(entries(cache, read)), self.config, self.selection)
+            site, problems = group_site(entries(cache, read), self.config, self.selection)
             read.fresh.clear()  # the model has what grouping needed; let the texts go
             cache.store_model(keyed.model_key, site, problems)
         self.warnings += problems + keyed.link_problems
