@@ -134,41 +134,42 @@ def compose_day(
     return "\n".join(out)
 
 
+def _headline_meta(
+    story: _Story, local: Localizer, text: Callable[[str], str], anchor: Callable[[str, str], str]
+) -> list[str]:
+    """The line under a headline in a list: its time, outlet and other reports, written with
+    `text` for plain text and `anchor(title, url)` for links (Markdown or HTML)."""
+    meta = [story.meta[0]] if story.meta[0] else []
+    if story.outlet:
+        meta.append(text(story.outlet))
+    if story.others:
+        more = text(local.plural("more_reports", len(story.others)))
+        reports = (anchor(t, u) + (f" — {text(o)}" if o else "") for t, u, o in story.others)
+        meta.append(f"{more}: " + "; ".join(reports))
+    return meta
+
+
 def _headline_markdown(story: _Story, local: Localizer) -> str:
     """One story as an item of a list: its headline, then a line of its time, outlet and
     other reports."""
-    meta = [story.meta[0]] if story.meta[0] else []
-    if story.outlet:
-        meta.append(md_escape(story.outlet))
-    if story.others:
-        more = md_escape(local.plural("more_reports", len(story.others)))
-        meta.append(
-            f"{more}: "
-            + "; ".join(
-                f"[{md_escape(t)}]({u})" + (f" — {md_escape(o)}" if o else "")
-                for t, u, o in story.others
-            )
-        )
-    headline = f"- [{md_escape(story.title)}]({story.url})"
+    meta = _headline_meta(story, local, md_escape, _md_link)
+    headline = f"- {_md_link(story.title, story.url)}"
     return headline + ("  \n" + " · ".join(meta) if meta else "")
 
 
 def _headline_html(story: _Story, local: Localizer) -> str:
     """What Markdown makes of _headline_markdown(story, local)."""
-    meta = [story.meta[0]] if story.meta[0] else []
-    if story.outlet:
-        meta.append(_text(story.outlet))
-    if story.others:
-        more = _text(local.plural("more_reports", len(story.others)))
-        meta.append(
-            f"{more}: "
-            + "; ".join(
-                f'<a href="{_attr(u)}">{_text(t)}</a>' + (f" — {_text(o)}" if o else "")
-                for t, u, o in story.others
-            )
-        )
-    headline = f'<a href="{_attr(story.url)}">{_text(story.title)}</a>'
+    meta = _headline_meta(story, local, _text, _html_link)
+    headline = _html_link(story.title, story.url)
     return f"<li>{headline}" + ("<br>\n" + " · ".join(meta) if meta else "") + "</li>"
+
+
+def _md_link(title: str, url: str) -> str:
+    return f"[{md_escape(title)}]({url})"
+
+
+def _html_link(title: str, url: str) -> str:
+    return f'<a href="{_attr(url)}">{_text(title)}</a>'
 
 
 def compose_day_html(day: Day, local: Localizer, link: Callable[[str], str]) -> str:
