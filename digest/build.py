@@ -8,7 +8,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -118,6 +118,14 @@ class LastBuild:
     def site(self) -> Site:
         assert self.model is not None
         return self.model if isinstance(self.model, Site) else self.model()
+
+
+def output_key(
+    model_key: bytes, theme_key: bytes, body_keys: Iterable[bytes], bundles: Iterable[str]
+) -> bytes:
+    """What the whole output is made from: the model, the theme, the published articles'
+    bodies (the model holds none) and their page bundles' files."""
+    return fingerprint(model_key, theme_key, *body_keys, *bundles)
 
 
 def stale_key(build_key: bytes) -> bytes:
@@ -327,7 +335,7 @@ class _Run:
         links = _escaping_links(chosen, read, self.config)
         bodies = (read.keys[stub.path] for stub in chosen)
         bundles = bundles_state(self.config.site_dir, _bundle_folders(chosen, self.config))
-        build_key = fingerprint(model, self.theme_key, *bodies, *bundles)
+        build_key = output_key(model, self.theme_key, bodies, bundles)
         kept = None
         if self.keep and not read.unstable:
             kept = LastBuild(

@@ -18,13 +18,14 @@ from digest.build import (
     BuildResult,
     LastBuild,
     PendingIndex,
+    output_key,
     stale_key,
 )
 from digest.bundles import BUNDLE_ENDINGS, bundle_folder
 from digest.cache import CACHE_DIR, BuildCache, Record
 from digest.deferred_index import make_deferred_index, replace_file
 from digest.errors import display_path
-from digest.fingerprints import fingerprint, parse_fingerprint
+from digest.fingerprints import parse_fingerprint
 from digest.group import Selection, TopicIndex, is_published
 from digest.model import Article, Day
 from digest.reading import Parsed, parse_file
@@ -61,8 +62,8 @@ def quick_build(
     if theme_key != last.theme_key:
         return None
     keys = {**last.keys, **{fresh.shown: fresh.key or b"" for fresh in read}}
-    build_key = fingerprint(
-        last.model_key, theme_key, *(keys[path] for path in last.chosen), *last.bundles
+    build_key = output_key(
+        last.model_key, theme_key, (keys[path] for path in last.chosen), last.bundles
     )
     deferred = config.search and options.defer_search
     saved = stale_key(build_key) if config.search else build_key
