@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from dataclasses import dataclass
@@ -50,6 +51,10 @@ def main() -> None:
 
     Run it in the folder that holds site.yaml, or pass -s DIR.
     """
+    # A build holds a model of hundreds of thousands of objects until it ends. Collecting
+    # every 700 allocations (the default) walks them again and again: a fifth of a small
+    # build's time. Cyclic garbage is rare here, so young objects are collected seldom.
+    gc.set_threshold(100_000, 50, 100)
 
 
 @main.command("build")
