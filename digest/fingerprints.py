@@ -23,11 +23,29 @@ from digest.config import RENDER_ONLY_FIELDS, Config
 def fingerprint(*parts: bytes | str) -> bytes:
     """A 128-bit BLAKE2 digest of the parts, each length-prefixed so they cannot run together."""
     h = hashlib.blake2b(digest_size=16)
+    _feed(h, parts)
+    return h.digest()
+
+
+def _feed(h: hashlib.blake2b, parts: Iterable[bytes | str]) -> None:
     for part in parts:
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
-    return h.digest()
+
+
+class Fingerprinter:
+    """fingerprint(*prefix, *parts) for many parts after one prefix, which is hashed once:
+    thousands of page keys share their first parts (the model, theme and settings)."""
+
+    def __init__(self, *prefix: bytes | str) -> None:
+        self._start = hashlib.blake2b(digest_size=16)
+        _feed(self._start, prefix)
+
+    def __call__(self, *parts: bytes | str) -> bytes:
+        h = self._start.copy()
+        _feed(h, parts)
+        return h.digest()
 
 
 @functools.cache

@@ -36,7 +36,14 @@ from digest.feeds import (
     sitemaps,
     topic_feed,
 )
-from digest.fingerprints import Lazy, ValueHasher, config_fingerprint, fingerprint, lazy
+from digest.fingerprints import (
+    Fingerprinter,
+    Lazy,
+    ValueHasher,
+    config_fingerprint,
+    fingerprint,
+    lazy,
+)
 from digest.i18n import Localizer
 from digest.metadata import day_collection, image_url, news_article, og_locale
 from digest.model import (
@@ -286,6 +293,7 @@ class SiteRenderer:
             {id(self): "renderer", id(self.config): "config", id(self.local): "localizer"}
         )
         self.settings = fingerprint(config_fingerprint(self.config), repr(theme.words))
+        self.page_key = Fingerprinter(self.site_key, self.settings)  # + path and own inputs
         self._templates: dict[str, bytes] = {}
         self._globals: dict[str, str] = {}
         self._digests: OrderedDict[date, str] = OrderedDict()
@@ -318,7 +326,7 @@ class SiteRenderer:
             self.sitemap.append(SitemapEntry(url, updated))
             root = depth_root(url)
         path = url + "index.html" if path is None else path
-        key = fingerprint(self.site_key, self.settings, path, *extra)
+        key = self.page_key(path, *extra)
         return Page(path, origin, key, _TemplatePage(self, template, url, root, context), group)
 
     def _fingerprint(
@@ -340,7 +348,7 @@ class SiteRenderer:
         self, path: str, origin: str, make: Callable[..., bytes], *args: Any, group: str = ""
     ) -> Page:
         """An output that is not a template page, made by make(*args) only if needed."""
-        key = fingerprint(self.site_key, self.settings, path)
+        key = self.page_key(path)
         return Page(path, origin, key, _Made(self, make, args), group)
 
     def _deferred_fingerprint(self, make: Callable[..., bytes], args: tuple[Any, ...]) -> bytes:

@@ -144,6 +144,9 @@ class SiteWriter:
     ) -> None:
         self.out = out_dir
         self.staging = staging or staging_folder(out_dir)
+        # The folders as strings ending in "/": a build joins a path to them per page.
+        self._out_prefix = os.path.join(out_dir, "")
+        self._staging_prefix = os.path.join(self.staging, "")
         # What the staging folder holds, saved by the last build that swapped (see
         # _known_staging()): read instead of walking thousands of folders again.
         self.listing = listing
@@ -301,7 +304,7 @@ class SiteWriter:
 
     def _recorded(self, rel: str, record: tuple[int, int, int]) -> os.stat_result | None:
         try:
-            st = os.stat(os.path.join(self.out, rel))
+            st = os.stat(self._out_prefix + rel)
         except OSError:
             return None
         return st if (st.st_size, st.st_mtime_ns, st.st_ino) == record else None
