@@ -314,3 +314,41 @@ def test_a_wire_story_edit_renders_its_page_unless_its_keyword_topics_change(
     assert "Новина дня" in read(site, "tags/economy/index.html")
     result, differences = verify(site, BuildOptions(now=NOW))
     assert differences == []
+
+
+def test_a_prefixed_fingerprint_is_the_fingerprint_of_all_its_parts() -> None:
+    # Page keys hash their shared prefix once (Fingerprinter); a key must not depend on
+    # how it was computed, or a build would take every page for changed.
+    from digest.fingerprints import Fingerprinter, fingerprint
+
+    prefix = (b"\x00model", "налаштування ʼ’'", "")
+    keys = Fingerprinter(*prefix)
+    for parts in [(), ("a/index.html",), ("2026/11/x/index.html", b"body key"), ("\ud800",)]:
+        assert keys(*parts) == fingerprint(*prefix, *parts)
+    # Parts cannot run together: moving a byte between parts changes the key.
+    assert Fingerprinter(b"ab")(b"c") != Fingerprinter(b"a")(b"bc")
+
+
+def test_an_article_page_key_names_the_site_its_path_and_its_body(make_site: MakeSite) -> None:
+    from digest.fingerprints import fingerprint
+    from digest.render import SiteRenderer
+    from digest.theme import Theme
+
+    site_dir = make_site(
+        {"content/2026/02/a.md": md("Нова ʼсесія", "2026-02-10 09:00", "[politics]", "Текст.")}
+    )
+    result = build_at_now(site_dir)
+    model = result.site
+
+    class Bodies:
+        def key(self, article: object) -> bytes:
+            return b"body-key"
+
+        def load(self, article: object) -> str:
+            return "<p>Текст.</p>"
+
+    renderer = SiteRenderer(model, Theme(model.config), Bodies(), b"model", b"theme")
+    article = model.articles[0]
+    page = renderer.article_page(article, model.days[0])
+    site_key = fingerprint(b"model", b"theme")
+    assert page.key == fingerprint(site_key, renderer.settings, page.path, b"body-key")

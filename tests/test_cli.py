@@ -96,3 +96,17 @@ def test_console_script_runs_in_the_site_folder(make_site: MakeSite) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("Built 1 articles")
     assert (site / "_site/index.html").is_file()
+
+
+def test_build_collects_young_objects_seldom(make_site: MakeSite) -> None:
+    # A build's model lives until it ends: the CLI makes the collector walk it seldom.
+    import gc
+
+    before = gc.get_threshold()
+    try:
+        site = make_site({"site.yaml": BASIC_CONFIG})
+        result = run_cli("build", "-s", str(site), "-q")
+        assert result.exit_code == 0, result.output
+        assert gc.get_threshold()[0] >= 10_000
+    finally:
+        gc.set_threshold(*before)
