@@ -9,6 +9,14 @@ A Ukrainian word form often has several readings (`Києві` is a form of `К�
 every distinct normal form, most frequent reading first: callers that compare words should
 compare these sets (two forms are one word when their lemma sets meet), and an index should
 hold all of them.
+
+Real news is not all in the dictionary. A word pymorphy3 only guesses at (a surname such as
+Сибіга, a coined word) gets guesses that need not meet between its forms (сибіги: сибіги,
+сибіг; сибіга: сибіга, сибіго), so such a word also gets its stem (the word less its case
+ending, `stems()`) as one more lemma: every form of Сибіга shares `сибіг`. The search script
+strips the same endings from a query form no article holds, so it finds those stems too.
+Scrapers also leave Latin look-alike letters inside Cyrillic words (a Latin K in "Kиїв"):
+`normalize()` reads them as the Cyrillic letters they look like.
 """
 
 from __future__ import annotations
@@ -28,15 +36,37 @@ _APOSTROPHES = "’ʼ‘`′´ʹ"
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+# A Latin letter beside a Cyrillic one (after lower case), and the look-alikes to read as
+# Cyrillic inside such a word; Latin letters with no Cyrillic double are left as they are.
+_MIXED = re.compile("[a-zï][а-яіїєґ]|[а-яіїєґ][a-zï]")
+_MIXED_WORD = re.compile(r"[^\W\d_]*(?:[a-zï][а-яіїєґ]|[а-яіїєґ][a-zï])[^\W\d_]*")
+_LOOK_ALIKES = str.maketrans("aceiopxykmthbï", "асеіорхукмтнвї")
+# Ukrainian case endings of nouns and adjectives, tried in this order (the first that leaves
+# at least three letters is taken off); static/digest-search.js holds the same list.
+_ENDINGS = "ами ями ові еві єві ого ому ими ів їв ою ею єю ом ем єм ах ях ам ям ій ої ий им их ім"
+ENDINGS = tuple(f"{_ENDINGS} і и а я у ю е є о ь".split())
 
 
 def normalize(text: str) -> str:
-    """NFC, one apostrophe, no zero-width characters or soft hyphens, lower case."""
+    """NFC, one apostrophe, no zero-width characters or soft hyphens, lower case, Latin
+    look-alike letters inside Cyrillic words read as Cyrillic."""
     text = unicodedata.normalize("NFC", text)
     for apostrophe in _APOSTROPHES:  # str.replace: many times faster than str.translate
         if apostrophe in text:
             text = text.replace(apostrophe, "'")
-    return _INVISIBLE.sub("", text).lower()
+    text = _INVISIBLE.sub("", text).lower()
+    if _MIXED.search(text) is None:  # nearly always: one quick scan
+        return text
+    return _MIXED_WORD.sub(lambda m: m.group(0).translate(_LOOK_ALIKES), text)
+
+
+def stems(word: str) -> list[str]:
+    """A normalised Ukrainian word less each case ending it may have (`ENDINGS`, in order),
+    at least three letters left: умєрові -> умєр, умєров. The word itself if none fits."""
+    found = [
+        word[: -len(end)] for end in ENDINGS if word.endswith(end) and len(word) - len(end) >= 3
+    ]
+    return found or [word]
 
 
 def words(text: str) -> list[str]:
@@ -73,14 +103,27 @@ def lemmas(word: str) -> tuple[str, ...]:
         return (word,)
     if is_cyrillic(word):
         counts: dict[str, int] = {}
+        known = False
         for parse in _morph().parse(word):
             counts[parse.normal_form] = counts.get(parse.normal_form, 0) + 1
-        if not counts:
-            return (word,)
-        return tuple(sorted(counts, key=lambda form: -counts[form]))
+            known = known or _in_dictionary(parse)
+        found = sorted(counts, key=lambda form: -counts[form])
+        if not known:
+            found += (s for s in stems(word) if s not in counts)
+        return tuple(found) or (word,)
     if word.isascii():
         return (_english().stemWord(word),)
     return (word,)
+
+
+def _in_dictionary(parse: pymorphy3.analyzer.Parse) -> bool:
+    """Whether the reading is the dictionary's own, not guessed from the word's ending or with
+    a prefix taken off."""
+    from pymorphy3.units import DictionaryAnalyzer
+
+    return len(parse.methods_stack) == 1 and isinstance(
+        parse.methods_stack[0][0], DictionaryAnalyzer
+    )
 
 
 def lemma_set(text: str) -> frozenset[str]:

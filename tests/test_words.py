@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from digest.words import lemma_set, lemmas, normalize, words
+import re
+from pathlib import Path
+
+from digest.words import ENDINGS, lemma_set, lemmas, normalize, stems, words
+
+ROOT = Path(__file__).parents[1]
 
 
 def test_apostrophes_and_invisible_characters_are_one_spelling() -> None:
@@ -27,3 +32,45 @@ def test_english_words_are_stemmed_and_numbers_kept() -> None:
     assert lemmas("negotiations") == lemmas("negotiated")
     assert lemmas("2024") == ("2024",)
     assert "київ" in lemma_set("Вибухи у Києві")
+
+
+def test_latin_look_alikes_inside_cyrillic_words_read_as_cyrillic() -> None:
+    # Scrapers leave them in: a Latin K, i, a, o, e, c, p, x in a Cyrillic word.
+    assert words("Kиїв після атаки") == ["київ", "після", "атаки"]
+    assert words("Сибiга, XAPKIВ, oбстріл") == ["сибіга", "харків", "обстріл"]
+    assert lemmas(words("Kиєві")[0]) == lemmas("києві")
+    # Latin words, and Latin and Cyrillic joined by a hyphen, stay as they are.
+    assert words("iPhone COVID-19 IT-компанія Starlink") == [
+        "iphone",
+        "covid",
+        "19",
+        "it",
+        "компанія",
+        "starlink",
+    ]
+
+
+def test_names_the_dictionary_lacks_share_a_stem_across_their_forms() -> None:
+    # pymorphy3 only guesses at these; its guesses for сибіги and сибіга do not meet.
+    forms = {
+        "сибіга": ["сибіга", "сибіги", "сибігу", "сибігою"],
+        "умєров": ["умєров", "умєрова", "умєрову", "умєрові", "умєровим"],
+        "сирський": ["сирський", "сирського", "сирському", "сирським"],
+    }
+    for name, inflected in forms.items():
+        shared = set.intersection(*(set(lemmas(form)) for form in inflected))
+        assert shared, name
+    assert set(lemmas("сибіги")) & set(lemmas("сибіга")) == {"сибіг"}
+    # A word in the dictionary gets its readings only: no stem that could join other words.
+    assert lemmas("києві") == ("кий", "київ")
+    assert lemmas("ракетами") == ("ракета",)
+
+
+def test_the_search_script_strips_the_same_endings() -> None:
+    script = ROOT / "digest/themes/default/static/digest-search.js"
+    found = re.search(r'const ENDINGS = "([^"]+)"', script.read_text(encoding="utf-8"))
+    assert found is not None
+    assert found.group(1).split(" ") == list(ENDINGS)
+    assert stems("умєрові") == ["умєр", "умєров"]
+    assert stems("сибігою") == ["сибіг", "сибіго"]
+    assert stems("ніж") == ["ніж"]
