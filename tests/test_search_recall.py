@@ -80,3 +80,18 @@ def test_a_latin_letter_inside_a_cyrillic_word_is_no_obstacle(
     assert story in found(news_page, files, "Київ")
     # Typed with the look-alike itself, a query finds the same stories.
     assert found(news_page, files, "Kиїв") == found(news_page, files, "Київ")
+
+
+def test_a_hyphenated_name_is_found_in_its_forms(
+    news_site: tuple[Path, dict[str, str]], news_page: Any
+) -> None:
+    _, files = news_site
+    # "Івано-Франківськ: …", "в Івано-Франківську"; not "в Івано-Франківській області" (the
+    # adjective, a word of its own).
+    assert found(news_page, files, "Івано-Франківськ") == {
+        "lb/2026-11-22-02.txt",
+        "ukrinform/2026-11-22-03.txt",
+    }
+    assert found(news_page, files, "івано-франківськом") == found(
+        news_page, files, "Івано-Франківськ"
+    )
