@@ -16,7 +16,7 @@ Real news is not all in the dictionary. A word pymorphy3 only guesses at (a surn
 ending, `stems()`) as one more lemma: every form of Сибіга shares `сибіг`. The search script
 strips the same endings from a query form no article holds, so it finds those stems too.
 Scrapers also leave Latin look-alike letters inside Cyrillic words (a Latin K in "Kиїв"):
-`normalize()` reads them as the Cyrillic letters they look like.
+`lemmas()` reads them as the Cyrillic letters they look like.
 """
 
 from __future__ import annotations
@@ -36,10 +36,9 @@ _APOSTROPHES = "’ʼ‘`′´ʹ"
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-# A Latin letter beside a Cyrillic one (after lower case), and the look-alikes to read as
-# Cyrillic inside such a word; Latin letters with no Cyrillic double are left as they are.
-_MIXED = re.compile("[a-zï][а-яіїєґ]|[а-яіїєґ][a-zï]")
-_MIXED_WORD = re.compile(r"[^\W\d_]*(?:[a-zï][а-яіїєґ]|[а-яіїєґ][a-zï])[^\W\d_]*")
+# Latin letters in a Cyrillic word, and the look-alikes to read as Cyrillic there; Latin
+# letters with no Cyrillic double are left as they are.
+_LATIN = re.compile("[a-zï]")
 _LOOK_ALIKES = str.maketrans("aceiopxykmthbï", "асеіорхукмтнвї")
 # Ukrainian case endings of nouns and adjectives, tried in this order (the first that leaves
 # at least three letters is taken off); static/digest-search.js holds the same list.
@@ -48,16 +47,12 @@ ENDINGS = tuple(f"{_ENDINGS} і и а я у ю е є о ь".split())
 
 
 def normalize(text: str) -> str:
-    """NFC, one apostrophe, no zero-width characters or soft hyphens, lower case, Latin
-    look-alike letters inside Cyrillic words read as Cyrillic."""
+    """NFC, one apostrophe, no zero-width characters or soft hyphens, lower case."""
     text = unicodedata.normalize("NFC", text)
     for apostrophe in _APOSTROPHES:  # str.replace: many times faster than str.translate
         if apostrophe in text:
             text = text.replace(apostrophe, "'")
-    text = _INVISIBLE.sub("", text).lower()
-    if _MIXED.search(text) is None:  # nearly always: one quick scan
-        return text
-    return _MIXED_WORD.sub(lambda m: m.group(0).translate(_LOOK_ALIKES), text)
+    return _INVISIBLE.sub("", text).lower()
 
 
 def stems(word: str) -> list[str]:
@@ -102,6 +97,10 @@ def lemmas(word: str) -> tuple[str, ...]:
     if word.isdigit():
         return (word,)
     if is_cyrillic(word):
+        # Read here, once per distinct word, not in normalize(): a scan of every text for
+        # them doubled the time words() takes.
+        if _LATIN.search(word):
+            word = word.translate(_LOOK_ALIKES)
         counts: dict[str, int] = {}
         known = False
         for parse in _morph().parse(word):
