@@ -31,9 +31,10 @@ if TYPE_CHECKING:
     import snowballstemmer
 
 # Apostrophes as typed in the wild (’ ʼ ‘ ` ′ and the ASCII one) become the ASCII one, which is
-# what pymorphy3's Ukrainian dictionary uses. Invisible characters are dropped.
+# what pymorphy3's Ukrainian dictionary uses. Invisible characters and stress marks ("Ки́їв")
+# are dropped.
 _APOSTROPHES = "’ʼ‘`′´ʹ"
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u00ad\u0301\u200b\u200c\u200d\u2060\ufeff]")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 # Latin letters in a Cyrillic word, and the look-alikes to read as Cyrillic there; Latin
@@ -51,7 +52,8 @@ ENDINGS = tuple(f"{_ENDINGS} і и а я у ю е є о ь".split())
 
 
 def normalize(text: str) -> str:
-    """NFC, one apostrophe, no zero-width characters or soft hyphens, lower case."""
+    """NFC, one apostrophe, no zero-width characters, soft hyphens or stress marks, lower
+    case."""
     text = unicodedata.normalize("NFC", text)
     for apostrophe in _APOSTROPHES:  # str.replace: many times faster than str.translate
         if apostrophe in text:

@@ -39,7 +39,7 @@ timezone: Europe/Kyiv
 search: true
 """
 
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u00ad\u0301\u200b\u200c\u200d\u2060\ufeff]")
 _APOSTROPHE = re.compile("[’ʼ‘`′´ʹ]")
 _LOOK_ALIKE = str.maketrans("aceiopxyktmhb", "асеіорхуктмнв")
 _MIXED = re.compile(r"[\w']*(?:[a-z][а-яіїєґ']|[а-яіїєґ'][a-z])[\w']*")

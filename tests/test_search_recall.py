@@ -65,6 +65,7 @@ def test_every_form_of_a_name_the_dictionary_lacks_finds_the_others(
     assert found(news_page, files, "Сибіги") == sybiha
     # A form no story holds (the vocative): the script strips its ending and finds the stem.
     assert found(news_page, files, "Сибіго") == sybiha
+    assert found(news_page, files, "Сибі\u0301га") == sybiha  # with a stress mark
     assert found(news_page, files, "Умєрове") == found(news_page, files, "Умєров")
 
 

@@ -13,6 +13,8 @@ ROOT = Path(__file__).parents[1]
 def test_apostrophes_and_invisible_characters_are_one_spelling() -> None:
     assert normalize("Сім’ї\u200b") == normalize("сімʼї") == normalize("СІМ'Ї") == "сім'ї"
     assert words("Пам’ять\u00ad — 79\u200b000 «слів»") == ["пам'ять", "79000", "слів"]
+    # A stress mark (a combining acute) is not a letter: it would split the word in two.
+    assert words("Ки\u0301їв, за\u0301мок") == ["київ", "замок"]
 
 
 def test_ukrainian_forms_share_a_lemma() -> None:

@@ -7,7 +7,7 @@ const SHOWN = /[\p{L}\p{N}\u00ad\u200b-\u200d\u2060\ufeff]+(?:['’ʼ‘`′´ʹ
 // Case endings (words.py ENDINGS, same order), and lemma endings to try for unseen forms.
 const ENDINGS = "ами ями ові еві єві ого ому ими ів їв ою ею єю ом ем єм ах ях ам ям ій ої ий им их ім і и а я у ю е є о ь".split(" ");
 const BASES = ["", "а", "я", "о", "ь", "ий", "ія", "и"];
-// English suffixes Snowball takes off.
+// Snowball's English suffixes.
 const SUFFIXES = "ational ations ation ement ments ment ness ings ing ions ion ies ied ed es s ly ers er e".split(" ");
 const LAT = "aceiopxykmthbï", CYR = "асеіорхукмтнвї"; // look-alikes (words.py)
 const files = new Map();
@@ -15,7 +15,7 @@ let meta = null;
 
 export function words(text) {
   return text.normalize("NFC").replace(/[’ʼ‘`′´ʹ]/g, "'")
-    .replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, "").toLowerCase()
+    .replace(/[\u00ad\u0301\u200b-\u200d\u2060\ufeff]/g, "").toLowerCase()
     .replace(/\p{L}*([a-zï][а-яіїєґ]|[а-яіїєґ][a-zï])\p{L}*/gu, (w) => [...w].map((c) => CYR[LAT.indexOf(c)] ?? c).join(""))
     .match(WORD) || [];
 }
@@ -60,7 +60,7 @@ async function lookUp(m, word, shown) {
   const forms = await load(`f/${shard(word, m.shards)}.json?b=${m.build}`);
   let found = await entries(m, forms[word] || [word]);
   if (!found.length && /[а-яіїєґ]/.test(word)) {
-    // Its stems (words.py): the first with each of BASES, the rest alone.
+    // Stems (words.py): the first with each of BASES, the rest alone.
     const s = ENDINGS.filter((e) => word.endsWith(e) && word.length - e.length > 2).map((e) => word.slice(0, -e.length));
     found = await entries(m, [...new Set([...BASES.map((b) => (s[0] ?? word) + b), ...s.slice(1)])].filter((c) => c !== word));
   } else if (!found.length && /^[a-z]+$/.test(word)) {
@@ -71,7 +71,7 @@ async function lookUp(m, word, shown) {
   }
   const docs = new Map();
   for (const [seen, postings] of found) {
-    for (const f of seen.split(" ")) shown.add(f);
+    for (const f of seen.split(" ")) shown.add(words(f).join(""));
     let n = -1;
     for (const g of postings) {
       n += g >> 1;
