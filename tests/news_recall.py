@@ -29,8 +29,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "news_uk"
 QUERIES = FIXTURES / "news_uk_queries.json"
 BASE = "/recall/"
-# After the last story of the corpus (2026-11-26), so none is future-dated and left out.
-NOW = datetime(2026, 11, 27, 12, 0, tzinfo=ZoneInfo("Europe/Kyiv"))
+# After the last story of the corpora (2026-11-28), so none is future-dated and left out.
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("Europe/Kyiv"))
 SITE_YAML = f"""\
 title: Recall
 base_url: https://example.org{BASE}
