@@ -126,11 +126,16 @@ def lemmas(word: str) -> tuple[str, ...]:
 def _in_dictionary(parse: pymorphy3.analyzer.Parse) -> bool:
     """Whether the reading is the dictionary's own, not guessed from the word's ending or with
     a prefix taken off."""
-    from pymorphy3.units import DictionaryAnalyzer
+    stack = parse.methods_stack
+    return len(stack) == 1 and isinstance(stack[0][0], _dictionary_analyzer())
 
-    return len(parse.methods_stack) == 1 and isinstance(
-        parse.methods_stack[0][0], DictionaryAnalyzer
-    )
+
+@lru_cache(maxsize=1)
+def _dictionary_analyzer() -> type:
+    from pymorphy3.units import DictionaryAnalyzer  # late, as _morph() imports pymorphy3
+
+    analyzer: type = DictionaryAnalyzer
+    return analyzer
 
 
 def lemma_set(text: str) -> frozenset[str]:
