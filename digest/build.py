@@ -261,7 +261,6 @@ def build(
     session = options.session or BuildSession()
     kept = session.last, session.fast  # put back if the build is given up
     session.last = None  # until this build is done (a failed one leaves nothing to build on)
-    session.fast, session.behind = None, False  # this build brings every page up to date
     theme, theme_key = session.theme(config)
     run = _Run(
         config=config,
@@ -277,18 +276,27 @@ def build(
     )
     folder = options.cache_dir or config.site_dir / CACHE_DIR
     try:
-        with BuildCache(folder) as cache:
-            result = run.build(cache)
+        result = _build_in(folder, run, warnings)
     except BuildCancelled:
         (session.last, session.fast), session.behind = kept, True
         raise
+    except BaseException:
+        session.fast, session.behind = None, False  # failed: the next save builds again
+        raise
+    session.fast, session.behind = None, False  # every page is up to date
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_in(folder: Path, run: _Run, warnings: list[Problem]) -> BuildResult:
+    try:
+        with BuildCache(folder) as cache:
+            return run.build(cache)
     except sqlite3.DatabaseError:  # a damaged cache, found only now: the output is untouched
         BuildCache.discard(folder)
         run.warnings = list(warnings)
         with BuildCache(folder) as cache:
-            result = run.build(cache)
-    result.seconds = time.perf_counter() - started
-    return result
+            return run.build(cache)
 
 
 @dataclass(frozen=True)
