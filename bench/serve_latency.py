@@ -287,7 +287,10 @@ def main() -> None:
                         time.sleep(0.05)
                     else:
                         settle(preview)
-                source.write_text(original, encoding="utf-8")
+                if source.read_text(encoding="utf-8") != original:  # put back, and wait for it
+                    site_before, events_before = timings.events[-1][1], len(timings.events)
+                    source.write_text(original, encoding="utf-8")
+                    timings.first_new_site(events_before, site_before)
                 medians = [_median(col) for col in zip(*rows, strict=True)]
                 print("median {:9.0f} {:9.0f} {:9.0f} {:9.0f} {:9.0f} {:11.0f}".format(*medians))
                 summary.append((kind, medians))
