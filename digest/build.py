@@ -144,11 +144,13 @@ class FastEdits:
     """Articles whose own pages a session put live from their new text within the last
     build's model (fast_render.py), before the whole build that brings the other pages
     (day, home, topics, feeds) up to date: the articles as shown, their content keys, and
-    the key the output's generation carries meanwhile (no build makes it)."""
+    the key the output's generation carries meanwhile (no build makes it), and that
+    generation."""
 
     articles: dict[str, Article]  # source path -> the article as its page now shows it
     keys: dict[str, bytes]  # source path -> content key
     key: bytes
+    generation: Generation | None  # what the output's generation holds now
 
 
 def output_key(

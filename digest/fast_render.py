@@ -61,8 +61,10 @@ def fast_render(
     theme, theme_key = session.theme(config)
     if theme_key != last.theme_key:
         return None
-    fast = session.fast or FastEdits({}, {}, b"")
     site = last.site
+    if last.model is not site:  # loaded from the cache: keep it loaded for the next save
+        session.last = last = replace(last, model=site)
+    fast = session.fast or FastEdits({}, {}, b"", last.generation)
     shown = {article.path: article for article in site.articles} | fast.articles
     edits = _read_edits(last, changed, selection, shown)
     if edits is None:
@@ -76,9 +78,8 @@ def fast_render(
     out = config.output_dir
     folder = options.cache_dir or config.site_dir / CACHE_DIR
     with BuildCache(folder) as cache:
-        expected = (last.saved_key,) if session.fast is None else (fast.key, stale_key(fast.key))
-        generation = cache.generation(out)
-        if generation is None or generation.build_key not in expected:
+        generation = fast.generation
+        if generation is None or cache.generation_key(out) != generation.build_key:
             return None  # another process built since
         for fresh, _article in edits:
             cache.put_entry(fresh.key or b"", fresh.entry, fresh.body)
@@ -108,7 +109,7 @@ def fast_render(
         cache.save_generation(out, generation)
     if config.search:
         session.pending = PendingIndex(config, patched, bodies, folder, selection.now, key)
-    session.fast = FastEdits(articles, keys, key)
+    session.fast = FastEdits(articles, keys, key, generation)
     moved = tuple(
         (shown[article.path].url, article.url)
         for _fresh, article in edits
@@ -177,9 +178,10 @@ def with_articles(site: Site, articles: Mapping[str, Article]) -> Site:
         return site
 
     def swap(items: tuple[Article, ...]) -> tuple[Article, ...]:
-        if not any(a.path in articles for a in items):
-            return items
-        return tuple(articles.get(a.path, a) for a in items)
+        for a in items:
+            if a.path in articles:
+                return tuple(articles.get(a.path, a) for a in items)
+        return items
 
     def story(s: Story) -> Story:
         reports = swap(s.reports)
@@ -192,7 +194,7 @@ def with_articles(site: Site, articles: Mapping[str, Article]) -> Site:
         return replace(s, articles=swap(s.articles), stories=stories(s.stories))
 
     def day(d: Day) -> Day:
-        if not any(a.path in articles for a in d.articles):
+        if swap(d.articles) is d.articles:
             return d
         return replace(
             d,
