@@ -11,7 +11,7 @@ import pickle
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from digest.build import (
@@ -41,9 +41,10 @@ def fast_render(
     site_dir: Path, options: BuildOptions, changed: Collection[Path]
 ) -> BuildResult | None:
     """Put the new pages of the articles `changed` live, if each is an article the site
-    shows now, reads without a warning and stays on its day at its moment (a new title may
-    give it a new address); else None, and a whole build must be run. The session then owes
-    a whole build (session.fast). Raises DigestError and OSError."""
+    shows now that stays on its day at its moment (a new title may give it a new address),
+    or a new article on a day the site has, and reads without a warning; else None, and a
+    whole build must be run. The session then owes a whole build (session.fast). Raises
+    DigestError and OSError."""
     started = time.perf_counter()
     session = options.session
     last = session.last if session is not None else None
@@ -66,7 +67,7 @@ def fast_render(
         session.last = last = replace(last, model=site)
     fast = session.fast or FastEdits({}, {}, b"", last.generation)
     shown = {article.path: article for article in site.articles} | fast.articles
-    edits = _read_edits(last, changed, selection, shown)
+    edits = _read_edits(last, changed, selection, shown, {day.date for day in site.days})
     if edits is None:
         return None
     articles = fast.articles | {article.path: article for _fresh, article in edits}
@@ -113,7 +114,7 @@ def fast_render(
     moved = tuple(
         (shown[article.path].url, article.url)
         for _fresh, article in edits
-        if shown[article.path].url != article.url
+        if article.path in shown and shown[article.path].url != article.url
     )
     return BuildResult(
         config=config,
@@ -135,10 +136,11 @@ def _read_edits(
     changed: Collection[Path],
     selection: Selection,
     shown: Mapping[str, Article],
+    days: Collection[date],
 ) -> list[tuple[Parsed, Article]] | None:
     """The changed files read and published as articles, if each is one the site shows
-    now, not a bundle, reads without a warning, and keeps its moment and the links and
-    redirects the rest of the site knows it by."""
+    now or a new one on one of its days, not a bundle, reads without a warning, and keeps
+    its moment and the links and redirects the rest of the site knows it by."""
     config = last.config
     reader, rules = ArticleReader(config), TopicIndex(config.topics)
     parse_fp = parse_fingerprint(config)
@@ -147,8 +149,10 @@ def _read_edits(
     for path in set(changed):
         name = display_path(path, config.site_dir)
         old = shown.get(name)
-        if old is None or not path.is_file():
-            return None  # a new, unpublished or deleted file: the model's lists change
+        if not path.is_file():
+            return None  # deleted: the model's lists change
+        if old is None and not _new(last, name):
+            return None  # a draft, future-dated or broken file until now: the build knows
         if name.lower().endswith(BUNDLE_ENDINGS) and bundle_folder(path, config):
             return None
         fresh = parse_file(reader, parse_fp, path, rules)
@@ -158,24 +162,44 @@ def _read_edits(
         entry, problems, _links = pickle.loads(fresh.entry)
         if problems or not is_published(entry, selection):
             return None
-        if (entry.date, entry.has_time) != (old.moment, old.has_time):
+        day = entry.date.date()
+        if old is None:
+            if entry.redirects or entry.refs or day not in days:
+                return None  # its links and redirects are settled by the build; a new day
+        elif (entry.date, entry.has_time) != (old.moment, old.has_time):
             return None  # its place among the articles (and in the search index) moves
-        if entry.redirects or old.redirects or entry.refs != tuple(p for p, _u in old.refs):
+        elif entry.redirects or old.redirects or entry.refs != tuple(p for p, _u in old.refs):
             return None
         slug = slugify(entry.slug or entry.title)
-        if taken.get((old.day, slug), name) != name:
+        if taken.get((day, slug), name) != name:
             return None  # another article has that address: the build says which one wins
-        taken[(old.day, slug)] = name
-        article = replace(make_article(entry, slug, rules, config), refs=old.refs)
-        found.append((fresh, article))
+        taken[(day, slug)] = name
+        article = make_article(entry, slug, rules, config)
+        found.append((fresh, article if old is None else replace(article, refs=old.refs)))
     return found
+
+
+def _new(last: LastBuild, name: str) -> bool:
+    """Whether the file at name is new since the last build (not a draft or future-dated
+    article it left out, nor one it warned about)."""
+    return all(stub.path != name for stub in last.stubs) and all(
+        problem.path != name for problem in last.warnings
+    )
 
 
 def with_articles(site: Site, articles: Mapping[str, Article]) -> Site:
     """The site with the articles at these paths in place of the ones it has, wherever they
-    are listed: the other pages' lists as the last build made them."""
+    are listed, and those it has not among its articles and their day's, in order: the
+    other lists (stories, topics) as the last build made them."""
     if not articles:
         return site
+    present = {a.path for a in site.articles}
+    added = [a for path, a in articles.items() if path not in present]
+
+    def newest_first(items: tuple[Article, ...], more: list[Article]) -> tuple[Article, ...]:
+        if not more:
+            return items
+        return tuple(sorted((*items, *more), key=lambda a: (a.moment, a.path), reverse=True))
 
     def swap(items: tuple[Article, ...]) -> tuple[Article, ...]:
         for a in items:
@@ -194,11 +218,12 @@ def with_articles(site: Site, articles: Mapping[str, Article]) -> Site:
         return replace(s, articles=swap(s.articles), stories=stories(s.stories))
 
     def day(d: Day) -> Day:
-        if swap(d.articles) is d.articles:
+        more = [a for a in added if a.day == d.date]
+        if swap(d.articles) is d.articles and not more:
             return d
         return replace(
             d,
-            articles=swap(d.articles),
+            articles=newest_first(swap(d.articles), more),
             sections=tuple(section(s) for s in d.sections),
             top=stories(d.top),
             stories=stories(d.stories),
@@ -210,7 +235,7 @@ def with_articles(site: Site, articles: Mapping[str, Article]) -> Site:
 
     return replace(
         site,
-        articles=swap(site.articles),
+        articles=newest_first(swap(site.articles), added),
         days=tuple(day(d) for d in site.days),
         topics=tuple(group(g) for g in site.topics),
         untagged=swap(site.untagged),

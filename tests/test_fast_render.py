@@ -101,12 +101,39 @@ def test_edits_that_move_an_article_take_the_whole_build(
     assert fast_render(site, options, [source]) is None
 
 
-def test_new_and_deleted_articles_take_the_whole_build(make_site: MakeSite) -> None:
+def test_a_new_article_on_a_day_the_site_has_is_served_and_found_before_the_build(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(SITE, config=SEARCH_CONFIG)
+    session = BuildSession()
+    options = preview_options(session)
+    build(site, options)
+    new = site / "content/d.md"
+    new.write_text(
+        "---\ntitle: Зебрагусак прибув до зоопарку\ndate: 2026-02-11 18:00\n---\n\nТекст.\n",
+        encoding="utf-8",
+    )
+    result = fast_render(site, options, [new])
+    assert result is not None and (result.parsed, result.rendered, result.moved) == (1, 1, ())
+    page = read(site, "2026/02/11/zebrahusak-prybuv-do-zooparku/index.html")
+    assert "<title>Зебрагусак прибув до зоопарку" in page
+    assert "Зебрагусак" not in read(site, "2026/02/11/index.html")  # until the whole build
+    assert make_deferred_index(session).state == "done"
+    assert "зебрагусак" in indexed_text(site)
+    build(site, options)
+    make_deferred_index(session)
+    assert "Зебрагусак прибув" in read(site, "2026/02/11/index.html")
+    assert fresh_build_differences(site, tmp_path) == []
+
+
+def test_new_days_drafts_and_deleted_articles_take_the_whole_build(make_site: MakeSite) -> None:
     site = make_site(SITE)
     options = preview_options(BuildSession())
     build(site, options)
     new = site / "content/d.md"
-    new.write_text("---\ntitle: Нове\ndate: 2026-02-11\n---\n\nТекст.\n", encoding="utf-8")
+    new.write_text("---\ntitle: Нове\ndate: 2026-02-12\n---\n\nТекст.\n", encoding="utf-8")
+    assert fast_render(site, options, [new]) is None  # a day the site has no page for yet
+    new.write_text("---\ntitle: Нове\ndate: 2026-02-11\ndraft: true\n---\n\nТекст.\n", "utf-8")
     assert fast_render(site, options, [new]) is None
     gone = site / "content/a.md"
     gone.unlink()
