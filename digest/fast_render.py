@@ -95,16 +95,16 @@ def fast_render(
         there = {path: records[path].stamp for path, _data, _page in made if path in records}
         if not output_matches(out, there):
             return None  # the output was changed or removed since: build it whole
+        new = [path for path, _data, _page in made if path not in records]
+        if new:  # listed as ours first, so a later build removes it when it is not made
+            names = json.dumps(sorted([*records, *new]), ensure_ascii=False).encode("utf-8")
+            replace_file(out, MANIFEST, names)
         written = 0
         for path, data, page in made:
             placed = replace_file(out, path, data)
             written += placed is not None
             record = placed or as_it_is(out / path)
             records[path] = record._replace(page_key=None, fine=page.fingerprint())
-        if records.keys() != generation.records.keys():
-            # A new address: listed as ours, so the whole build removes it if it moves again.
-            names = json.dumps(sorted(records), ensure_ascii=False).encode("utf-8")
-            replace_file(out, MANIFEST, names)
         saved = stale_key(key) if config.search else key
         generation = replace(generation, build_key=saved, records=records)
         cache.save_generation(out, generation)

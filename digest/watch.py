@@ -415,6 +415,8 @@ def rebuild_on_changes(
                 else:
                     caught_up = _build_unless_cancelled(session, watcher, site_dir, options)
                     if caught_up is not None:
+                        if caught_up.config is not None:  # site.yaml may have changed
+                            watcher.follow(SiteLayout.of(caught_up.config))
                         on_outcome(replace(caught_up, catch_up=True))
                 continue
         if changes is None:
