@@ -26,7 +26,7 @@ from digest.model import Site
 from digest.reading import ReadOutcome, entries, model_key, published, read_entries
 from digest.sources import Entry, find_articles
 from digest.theme import Theme, theme_folders
-from digest.workers import Progress, no_progress
+from digest.workers import Progress, no_progress, run_apart
 from digest.write import SiteWriter, check_output_dir, output_matches, staging_folder
 
 if TYPE_CHECKING:  # imported where used: a build with nothing to do never renders
@@ -253,6 +253,10 @@ def build(
     return result
 
 
+# From this many articles, grouping runs in a child process (see _Run.grouped).
+GROUP_APART_MIN = 2000
+
+
 @dataclass(frozen=True)
 class _Keyed:
     """What the published articles come to before grouping: the key of the grouped model,
@@ -395,13 +399,35 @@ class _Run:
         if cached is not None:
             site, problems = cached[0](), cached[1]
         else:
-            from digest.group import group_site
-
-            site, problems = group_site(entries(cache, read), self.config, self.selection)
+            site, problems = self.grouped(cache, read, keyed.model_key)
             read.fresh.clear()  # the model has what grouping needed; let the texts go
-            cache.store_model(keyed.model_key, site, problems)
         self.warnings += problems + keyed.link_problems
         return site
+
+    def grouped(
+        self, cache: BuildCache, read: ReadOutcome, key: bytes
+    ) -> tuple[Site, list[Problem]]:
+        """The model grouped from the entries, and kept in the cache. A large site is
+        grouped in a child process: every entry is loaded to be grouped, and the memory they
+        took would stay with the build (and the render workers forked from it) long after
+        they are gone; the child hands back the model as the cache keeps it."""
+        import pickle
+
+        from digest.cache import pack_model
+        from digest.group import group_site
+
+        def group() -> bytes:
+            site, problems = group_site(entries(cache, read), self.config, self.selection)
+            return pickle.dumps((pack_model(site), problems), pickle.HIGHEST_PROTOCOL)
+
+        data = run_apart(group) if len(read.keys) >= GROUP_APART_MIN else None
+        if data is not None:
+            packed, problems = pickle.loads(data)
+            cache.store_packed_model(key, packed, problems)
+            return ModelLoader(packed, self.config)(), problems
+        site, problems = group_site(entries(cache, read), self.config, self.selection)
+        cache.store_model(key, site, problems)
+        return site, problems
 
     def write_pages(
         self, renderer: SiteRenderer, writer: SiteWriter, last: Generation | None
