@@ -318,6 +318,7 @@ class _Run:
             cache.digests(),
         )
         written = self.write_pages(renderer, writer, last)
+        del renderer  # its caches (pages' fingerprints, the sitemap) make room for the index
         bodies = cache.bodies(read.keys, read.unstable)
         stale = last is None or last.build_key != keyed.build_key
         notes = self.post_write(writer, written.records, site, bodies, cache.folder, stale)
