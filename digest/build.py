@@ -184,15 +184,15 @@ class Staged:
 
 # Steps that read the written site and add files to it (a search index), run after every
 # page is in the staging folder and before it is swapped in. Each returns the files to add
-# (path in the site, bytes) and its warnings.
+# (path in the site, bytes) and its warnings; the files may be made as they are taken.
 # (path, None) keeps the live file at path as it is.
-PostWriteStep = Callable[[Staged], tuple[list[tuple[str, bytes | None]], list[Problem]]]
+PostWriteStep = Callable[[Staged], tuple[Iterable[tuple[str, bytes | None]], list[Problem]]]
 
 
-def search_step(staged: Staged) -> tuple[list[tuple[str, bytes | None]], list[Problem]]:
+def search_step(staged: Staged) -> tuple[Iterable[tuple[str, bytes | None]], list[Problem]]:
     if not staged.config.search:
         return [], []
-    from digest.search import index_files, live_index
+    from digest.search import live_index, stream_index_files
 
     # With no page changed, the live site's index is still the right one; when deferred,
     # it stays until a later build (if there is one to keep).
@@ -200,8 +200,8 @@ def search_step(staged: Staged) -> tuple[list[tuple[str, bytes | None]], list[Pr
         return live_index(staged.live), []
     assert staged.site is not None and staged.bodies is not None
     assert staged.cache_folder is not None and staged.now is not None
-    files = index_files(staged.site, staged.bodies, staged.cache_folder, staged.now, staged.live)
-    return files, []
+    site, bodies, live = staged.site, staged.bodies, staged.live
+    return stream_index_files(site, bodies, staged.cache_folder, staged.now, live), []
 
 
 def _has_index(site: Path) -> bool:
