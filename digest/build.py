@@ -418,7 +418,8 @@ class _Run:
         from digest.group import group_site
 
         def group() -> bytes:
-            site, problems = group_site(entries(cache, read), self.config, self.selection)
+            # An iterator: grouping lets each entry go as it goes (the list would hold them).
+            site, problems = group_site(iter(entries(cache, read)), self.config, self.selection)
             return pickle.dumps((pack_model(site), problems), pickle.HIGHEST_PROTOCOL)
 
         data = run_apart(group) if len(read.keys) >= GROUP_APART_MIN else None
