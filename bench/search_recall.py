@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search_recall.py [--articles 3000] [--seed 1] [--out FILE]
                                             [--pagefind BINARY]
+    .venv/bin/python bench/search_recall.py --corpus DIR [--queries FILE] [--out FILE]
 
 Generates a corpus of Ukrainian news-like stories in which every word appears in a form
 drawn at random from its whole paradigm (pymorphy3's dictionary: all cases and numbers,
@@ -16,6 +17,11 @@ served on 127.0.0.1, and each query form is asked in Chromium through the search
 With --pagefind (the binary of the `pagefind[bin]` package, which digest used before its
 own index), the same site is also indexed by Pagefind as digest did (article bodies, forced
 to Ukrainian) and every query asked through Pagefind's own JS API, side by side.
+
+With --corpus, the stories are not generated: the folder (wire stories or Markdown, e.g.
+tests/fixtures/news_uk, hand-written news-like text) is built as it is, and the truth is
+each word's hand-written pattern of forms in --queries (tests/fixtures/news_uk_queries.json),
+applied to every file's text (tests/news_recall.py says how).
 
 A rare query form may be held by no story (then the script's fallback to dictionary
 endings finds the word). Needs Debian's Chromium and the test extras (playwright).
@@ -38,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from digest.build import BuildOptions, build  # noqa: E402
 from digest.words import _morph  # noqa: E402
+from tests import news_recall  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_folder  # noqa: E402
 
 # The words asked for (dictionary form first), each in the forms people type.
@@ -142,13 +149,54 @@ def judge(found: set[int], truth: set[int]) -> tuple[int, float, float]:
     return len(found), right / len(truth), right / len(found) if found else 1.0
 
 
+def measure_corpus(corpus: Path, queries: Path) -> str:
+    """The report for a folder of written stories and a file of words with their forms."""
+    from playwright.sync_api import sync_playwright
+
+    words = news_recall.load_queries(queries)
+    truth = news_recall.truth_of(words, corpus)
+    with tempfile.TemporaryDirectory(prefix="digest-recall-") as tmp:
+        site = Path(tmp) / "site"
+        site.mkdir()
+        started = time.perf_counter()
+        files = news_recall.build_corpus_site(site, corpus)
+        built = time.perf_counter() - started
+        with serve_folder(site / "_site", news_recall.BASE) as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url + "search/")
+            found = news_recall.ask(page, words, files)
+            browser.close()
+    summary = news_recall.judge(words, truth, found)
+    misses = summary.misses(truth, found)
+    return "\n".join(
+        [
+            f"Search recall on {len(files)} stories of {corpus}, {len(summary.rows)} query forms "
+            f"of {len(words)} words; build {built:.1f} s. Mean recall "
+            f"{summary.mean_recall:.1%}, lowest {summary.min_recall:.1%}; mean precision "
+            f"{summary.mean_precision:.1%}, lowest {summary.min_precision:.1%}.",
+            "",
+            summary.table(),
+            *(["", "Differences from the truth:", *misses] if misses else []),
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--pagefind", type=Path, help="also measure this Pagefind binary")
+    parser.add_argument("--corpus", type=Path, help="measure on this folder of stories")
+    parser.add_argument("--queries", type=Path, default=news_recall.QUERIES)
     args = parser.parse_args()
+    if args.corpus:
+        report = measure_corpus(args.corpus, args.queries) + "\n"
+        sys.stdout.write(report)
+        if args.out:
+            args.out.write_text(report, encoding="utf-8")
+        return
     with tempfile.TemporaryDirectory(prefix="digest-recall-") as tmp:
         site = Path(tmp) / "site"
         holds = make_corpus(site, args.articles, args.seed)

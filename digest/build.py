@@ -8,7 +8,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -22,7 +22,7 @@ from digest.config import Config, load_config
 from digest.errors import DigestError, Problem
 from digest.fingerprints import files_fingerprint, fingerprint
 from digest.group import Selection
-from digest.model import Site
+from digest.model import Article, Site
 from digest.reading import ReadOutcome, entries, model_key, published, read_entries
 from digest.sources import Entry, find_articles
 from digest.theme import Theme, theme_folders
@@ -48,6 +48,14 @@ class BuildOptions:
     # session notes it is stale and its next build without this makes it (serve does so
     # right after the reload).
     defer_search: bool = False
+    # Put an edited article's own page live first, from the session's last model, and
+    # leave the whole build to follow (fast_render.py; serve does so).
+    fast_render: bool = False
+
+
+class BuildCancelled(Exception):
+    """A session's build gave up because a newer change was waiting (BuildSession.cancelled);
+    the live site and the cache's record of it are as they were."""
 
 
 class BuildSession:
@@ -59,6 +67,17 @@ class BuildSession:
         self._kept: tuple[tuple[object, ...], Theme] | None = None
         self.pending: PendingIndex | None = None
         self.last: LastBuild | None = None  # what the last build was made from (quick_edit.py)
+        # Pages put live ahead of a whole build (fast_render.py); while set, one is owed.
+        self.fast: FastEdits | None = None
+        # A build was given up (cancelled): the live site lags behind the sources.
+        self.behind = False
+        # Asked as a build goes: True gives it up (BuildCancelled) for a newer change.
+        self.cancelled: Callable[[], bool] = lambda: False
+
+    def check(self) -> None:
+        """Raise BuildCancelled if the build under way should give way to a newer change."""
+        if self.cancelled():
+            raise BuildCancelled
 
     @property
     def search_stale(self) -> bool:
@@ -120,6 +139,20 @@ class LastBuild:
         return self.model if isinstance(self.model, Site) else self.model()
 
 
+@dataclass(frozen=True)
+class FastEdits:
+    """Articles whose own pages a session put live from their new text within the last
+    build's model (fast_render.py), before the whole build that brings the other pages
+    (day, home, topics, feeds) up to date: the articles as shown, their content keys, and
+    the key the output's generation carries meanwhile (no build makes it), and that
+    generation."""
+
+    articles: dict[str, Article]  # source path -> the article as its page now shows it
+    keys: dict[str, bytes]  # source path -> content key
+    key: bytes
+    generation: Generation | None  # what the output's generation holds now
+
+
 def output_key(
     model_key: bytes, theme_key: bytes, body_keys: Iterable[bytes], bundles: Iterable[str]
 ) -> bytes:
@@ -145,6 +178,8 @@ class BuildResult:
     changed: int = 0  # files whose bytes differ from the previous build's
     removed: int = 0
     seconds: float = 0.0
+    # Pages that moved to a new address (a fast render of a retitled article): old -> new.
+    moved: tuple[tuple[str, str], ...] = ()
     parsed: int = 0  # articles read and parsed (the rest came from the cache)
     rendered: int = 0  # pages made (the rest were unchanged and kept)
 
@@ -226,6 +261,7 @@ def build(
     config, warnings = load_config(site_dir, options.output_dir)
     check_output_dir(config)
     session = options.session or BuildSession()
+    kept = session.last, session.fast  # put back if the build is given up
     session.last = None  # until this build is done (a failed one leaves nothing to build on)
     theme, theme_key = session.theme(config)
     run = _Run(
@@ -242,15 +278,27 @@ def build(
     )
     folder = options.cache_dir or config.site_dir / CACHE_DIR
     try:
+        result = _build_in(folder, run, warnings)
+    except BuildCancelled:
+        (session.last, session.fast), session.behind = kept, True
+        raise
+    except BaseException:
+        session.fast, session.behind = None, False  # failed: the next save builds again
+        raise
+    session.fast, session.behind = None, False  # every page is up to date
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_in(folder: Path, run: _Run, warnings: list[Problem]) -> BuildResult:
+    try:
         with BuildCache(folder) as cache:
-            result = run.build(cache)
+            return run.build(cache)
     except sqlite3.DatabaseError:  # a damaged cache, found only now: the output is untouched
         BuildCache.discard(folder)
         run.warnings = list(warnings)
         with BuildCache(folder) as cache:
-            result = run.build(cache)
-    result.seconds = time.perf_counter() - started
-    return result
+            return run.build(cache)
 
 
 # From this many articles, grouping runs in a child process (see _Run.grouped).
@@ -298,6 +346,7 @@ class _Run:
     def build(self, cache: BuildCache) -> BuildResult:
         self.warnings = list(self.warnings)
         read = self.read(cache)
+        self.session.check()
         keyed = self.key(read)
         cached = cache.load_model(keyed.model_key, self.config)
         last = cache.generation(self.config.output_dir)
@@ -319,9 +368,11 @@ class _Run:
         )
         written = self.write_pages(renderer, writer, last)
         del renderer  # its caches (pages' fingerprints, the sitemap) make room for the index
+        self.session.check()
         bodies = cache.bodies(read.keys, read.unstable)
         stale = last is None or last.build_key != keyed.build_key
         notes = self.post_write(writer, written.records, site, bodies, cache.folder, stale)
+        self.session.check()  # the last moment: from here on the new site goes live
         return self.swap(cache, writer, site, read, keyed, written, notes, bodies)
 
     def read(self, cache: BuildCache) -> ReadOutcome:
@@ -419,7 +470,8 @@ class _Run:
 
         def group() -> bytes:
             # An iterator: grouping lets each entry go as it goes (the list would hold them).
-            site, problems = group_site(iter(entries(cache, read)), self.config, self.selection)
+            found = _checked(entries(cache, read), self.session)
+            site, problems = group_site(found, self.config, self.selection)
             return pickle.dumps((pack_model(site), problems), pickle.HIGHEST_PROTOCOL)
 
         data = run_apart(group) if len(read.keys) >= GROUP_APART_MIN else None
@@ -427,7 +479,8 @@ class _Run:
             packed, problems = pickle.loads(data)
             cache.store_packed_model(key, packed, problems)
             return ModelLoader(packed, self.config)(), problems
-        site, problems = group_site(entries(cache, read), self.config, self.selection)
+        found = _checked(entries(cache, read), self.session)
+        site, problems = group_site(found, self.config, self.selection)
         cache.store_model(key, site, problems)
         return site, problems
 
@@ -447,6 +500,8 @@ class _Run:
         count = 0
         for item in renderer.all_pages():
             count += 1
+            if count % 256 == 0:
+                self.session.check()
             if isinstance(item, Output):
                 placed = writer.write(item.path, item.data, item.origin)
                 records[placed.path] = Record(None, None, *placed.record)
@@ -561,6 +616,14 @@ class _Run:
             rendered=written.rendered,
             counts=counts,
         )
+
+
+def _checked(items: Iterable[Entry], session: BuildSession) -> Iterator[Entry]:
+    """items, asking the session now and then whether the build should give way."""
+    for n, item in enumerate(items):
+        if n % 256 == 0:
+            session.check()
+        yield item
 
 
 def _bundle_folders(chosen: list[Entry], config: Config) -> list[str]:

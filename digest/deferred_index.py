@@ -82,6 +82,8 @@ def make_deferred_index(
     session.pending = None
     if session.last is not None and session.last.saved_key == last.build_key:
         session.last = replace(session.last, saved_key=pending.build_key, generation=generation)
+    if session.fast is not None and session.fast.key == pending.build_key:
+        session.fast = replace(session.fast, generation=generation)
     return IndexUpdate("done", written + len(gone), time.perf_counter() - started)
 
 

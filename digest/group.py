@@ -102,40 +102,7 @@ def group_site(
         entry = published.pop()
         day = entry.date.date()
         slug = _unique_slug(entry, day, used, problems)
-        if entry.tags:
-            topics = tuple(dict.fromkeys(index.for_tag(t) for t in entry.tags))
-            source = "tags"
-        else:
-            topics = index.for_text(entry.text)
-            source = "keywords" if topics else ""
-        articles.append(
-            Article(
-                path=entry.path,
-                format=entry.format,
-                title=entry.title,
-                moment=entry.date,
-                has_time=entry.has_time,
-                day=day,
-                slug=slug,
-                topics=topics,
-                topics_from=source,
-                summary=entry.summary,
-                author=entry.author,
-                source=entry.source,
-                lang=entry.lang,
-                draft=entry.draft,
-                body_html=entry.body_html,
-                updated=entry.updated,
-                authors=entry.authors,
-                image=entry.image,
-                redirects=entry.redirects,
-                bundle=entry.bundle,
-                refs=tuple((path, "") for path in entry.refs),
-                outlet=outlet_of(entry, config),
-                pinned=entry.pinned,
-                priority=entry.priority,
-            )
-        )
+        articles.append(make_article(entry, slug, index, config))
     articles, found = settle_redirects(articles)
     problems += found
     articles = _resolve_refs(articles)
@@ -151,6 +118,43 @@ def group_site(
         stories=stories,
     )
     return site, problems
+
+
+def make_article(entry: Entry, slug: str, index: TopicIndex, config: Config) -> Article:
+    """The article an entry is published as, at slug, its topics by the site's rules; its
+    links to other articles are resolved later (_resolve_refs)."""
+    if entry.tags:
+        topics = tuple(dict.fromkeys(index.for_tag(t) for t in entry.tags))
+        source = "tags"
+    else:
+        topics = index.for_text(entry.text)
+        source = "keywords" if topics else ""
+    return Article(
+        path=entry.path,
+        format=entry.format,
+        title=entry.title,
+        moment=entry.date,
+        has_time=entry.has_time,
+        day=entry.date.date(),
+        slug=slug,
+        topics=topics,
+        topics_from=source,
+        summary=entry.summary,
+        author=entry.author,
+        source=entry.source,
+        lang=entry.lang,
+        draft=entry.draft,
+        body_html=entry.body_html,
+        updated=entry.updated,
+        authors=entry.authors,
+        image=entry.image,
+        redirects=entry.redirects,
+        bundle=entry.bundle,
+        refs=tuple((path, "") for path in entry.refs),
+        outlet=outlet_of(entry, config),
+        pinned=entry.pinned,
+        priority=entry.priority,
+    )
 
 
 def _resolve_refs(articles: list[Article]) -> list[Article]:

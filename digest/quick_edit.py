@@ -53,7 +53,7 @@ def quick_build(
     ):
         return None
     selection = Selection(options.now or datetime.now(config.tz), options.drafts, options.future)
-    if not _same_articles(last, selection):
+    if not same_articles(last, selection):
         return None  # time passed and an article came out or expired: the model changes
     read = _read_again(last, changed)
     if read is None:
@@ -95,7 +95,7 @@ def quick_build(
         for path, data, page in made:
             placed = replace_file(out, path, data)
             written += placed is not None
-            record = placed or _as_it_is(out / path)
+            record = placed or as_it_is(out / path)
             if page is not None:
                 record = record._replace(page_key=page.key, fine=page.fingerprint())
             records[path] = record
@@ -122,7 +122,7 @@ def quick_build(
     )
 
 
-def _same_articles(last: LastBuild, selection: Selection) -> bool:
+def same_articles(last: LastBuild, selection: Selection) -> bool:
     """Whether the articles published at selection.now are those the last build published.
     As time goes on only two kinds can change: articles dated later than the last build's
     moment, which come out, and articles with an expiry date, which go."""
@@ -175,6 +175,6 @@ def _articles(days: tuple[Day, ...], paths: set[str]) -> list[tuple[Article, Day
     return [(a, day) for day in days for a in day.articles if a.path in paths]
 
 
-def _as_it_is(path: Path) -> Record:
+def as_it_is(path: Path) -> Record:
     st = os.stat(path)
     return Record(None, None, st.st_size, st.st_mtime_ns, st.st_ino)

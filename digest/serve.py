@@ -175,12 +175,16 @@ class Snapshot:
     site: str
     failed: bool
     problems: tuple[Problem, ...]
+    # Pages the build moved (old path -> new path, as requested): a tab showing the old
+    # one goes to the new one (an article retitled in a fast render).
+    moved: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(
             {
                 "site": self.site,
                 "failed": self.failed,
+                "moved": [list(pair) for pair in self.moved],
                 "problems": [
                     {"path": p.path, "line": p.line, "message": p.message, "hint": p.hint}
                     for p in self.problems
@@ -215,13 +219,15 @@ class LiveState:
     def wait_idle(self, timeout: float) -> bool:
         return self._idle.wait(timeout)
 
-    def publish(self, outcome: Outcome) -> None:
+    def publish(self, outcome: Outcome, moved: tuple[tuple[str, str], ...] = ()) -> None:
         with self._changed:
             result = outcome.result
             if result is not None and (result.changed or result.removed):
                 self._site_number += 1
             old = self._snapshot
-            self._snapshot = Snapshot(old.seq + 1, self._site(), result is None, outcome.problems)
+            self._snapshot = Snapshot(
+                old.seq + 1, self._site(), result is None, outcome.problems, moved
+            )
             self._changed.notify_all()
         self._idle.set()
 
@@ -576,8 +582,8 @@ class Preview:
     def _rebuild_forever(self) -> None:
         assert self._watcher is not None
         try:
-            # On a change the page reloads first and the search index follows.
-            options = replace(self.options, defer_search=True)
+            # On a change the page reloads first; the search index and whole build follow.
+            options = replace(self.options, defer_search=True, fast_render=True)
             rebuild_on_changes(
                 self.site_dir, options, self._watcher, self._after_build, self._before_build
             )
@@ -591,11 +597,14 @@ class Preview:
         self.live.building()
 
     def _after_build(self, outcome: Outcome) -> None:
+        moved: tuple[tuple[str, str], ...] = ()
         if outcome.result is not None:
             config = outcome.result.site.config
             self.server.out_dir = config.output_dir
             self.server.base_path = config.base_path
-        self.live.publish(outcome)
+            base = quote(_normal_base(config.base_path))
+            moved = tuple((base + quote(a), base + quote(b)) for a, b in outcome.result.moved)
+        self.live.publish(outcome, moved)
         self.reporter.built(outcome)
 
     def stop(self) -> None:

@@ -22,11 +22,12 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from digest.build import BuildOptions, BuildResult, BuildSession, build
+from digest.build import BuildCancelled, BuildOptions, BuildResult, BuildSession, build
 from digest.bundles import in_bundle
 from digest.config import CONFIG_NAME, Config, load_config
 from digest.deferred_index import make_deferred_index
 from digest.errors import ConfigError, DigestError, Problem, display_path
+from digest.fast_render import fast_render
 from digest.quick_edit import quick_build
 from digest.report import echo_problems, problem_lines
 from digest.sources import ARTICLE_SUFFIXES
@@ -317,6 +318,7 @@ class Outcome:
     seconds: float
     config: Config | None = None  # the config in force, when it could be read
     details: str = field(default="", compare=False)  # a traceback, for a bug in digest
+    catch_up: bool = False  # the whole build owed after fast renders or a cancelled build
 
     @property
     def failed(self) -> bool:
@@ -326,10 +328,13 @@ class Outcome:
 def build_once(
     site_dir: Path, options: BuildOptions, changes: frozenset[Change] = frozenset()
 ) -> Outcome:
-    """Run build() and never raise for a problem in the site: a preview must stay up."""
+    """Run build() and never raise for a problem in the site: a preview must stay up.
+    Raises BuildCancelled when the session's `cancelled` says a newer change is waiting."""
     started = time.perf_counter()
     try:
         result = _quick_or_whole(site_dir, options, changes)
+    except BuildCancelled:
+        raise
     except DigestError as e:
         return Outcome(
             changes,
@@ -361,9 +366,13 @@ def _quick_or_whole(
     site_dir: Path, options: BuildOptions, changes: frozenset[Change]
 ) -> BuildResult:
     """A build of only what articles' new bodies change when that is all the changes do
-    (quick_edit.py), else the whole build."""
+    (quick_edit.py); else the edited articles' own pages alone, ahead of the whole build
+    (fast_render.py, in a session); else the whole build."""
     if changes and all(change.kind is ChangeKind.CONTENT for change in changes):
-        quick = quick_build(site_dir, options, [change.path for change in changes])
+        paths = [change.path for change in changes]
+        quick = quick_build(site_dir, options, paths)
+        if quick is None and options.fast_render:
+            quick = fast_render(site_dir, options, paths)
         if quick is not None:
             return quick
     return build(site_dir, options)
@@ -385,29 +394,69 @@ def rebuild_on_changes(
 ) -> None:
     """For each batch the watcher yields, build and hand over the outcome, until it stops.
 
-    With options.defer_search, a build whose pages changed keeps the old search index, so
-    the outcome (a reload) comes sooner; the index is then made from what the session kept
-    (no second build), unless more changes are waiting: their build comes first and the
-    index follows it. Only a failure to make the index is handed over."""
+    Saves never wait for work that only catches up: a build gives way when a newer change
+    is waiting (the session's `cancelled`), and the whole build it owes then comes after
+    that change's. With options.defer_search, a build whose pages changed keeps the old
+    search index, so the outcome (a reload) comes sooner; the index is then made from what
+    the session kept (no second build), unless more changes are waiting: their build comes
+    first and the index follows it. With options.fast_render, an edited article's page goes
+    live first and the whole build follows, after the index. Only a failure to make the
+    index is handed over."""
     session = options.session
     while True:
         changes = None
-        if session is not None and session.pending is not None:
+        if session is not None and (session.pending is not None or owes_build(session)):
             changes = watcher.next_batch(timeout=0.0)
             if changes is None and not watcher.stopped and not watcher.has_changes():
-                failed = index_once(session, watcher.has_changes)
-                if failed is not None:
-                    on_outcome(failed)
+                if session.pending is not None:
+                    failed = index_once(session, watcher.has_changes)
+                    if failed is not None:
+                        on_outcome(failed)
+                else:
+                    caught_up = _build_unless_cancelled(session, watcher, site_dir, options)
+                    if caught_up is not None:
+                        if caught_up.config is not None:  # site.yaml may have changed
+                            watcher.follow(SiteLayout.of(caught_up.config))
+                        on_outcome(replace(caught_up, catch_up=True))
                 continue
         if changes is None:
             changes = watcher.next_batch()
         if changes is None:
             return
         on_start(changes)
-        outcome = build_once(site_dir, options, changes)
+        outcome = _build_unless_cancelled(session, watcher, site_dir, options, changes)
+        if outcome is None:
+            continue  # a newer change came: its build comes first, then the whole one
         if outcome.config is not None:
             watcher.follow(SiteLayout.of(outcome.config))
         on_outcome(outcome)
+
+
+def owes_build(session: BuildSession) -> bool:
+    """Whether the live site is behind its sources: pages put live ahead of the whole
+    build (fast renders), or a build given up for a newer change."""
+    return session.fast is not None or session.behind
+
+
+def _build_unless_cancelled(
+    session: BuildSession | None,
+    watcher: Watcher,
+    site_dir: Path,
+    options: BuildOptions,
+    changes: frozenset[Change] = frozenset(),
+) -> Outcome | None:
+    """build_once(), given up (None) as soon as a newer change is waiting."""
+    if session is None:
+        return build_once(site_dir, options, changes)
+    session.cancelled = watcher.has_changes
+    try:
+        return build_once(site_dir, options, changes)
+    except BuildCancelled:
+        if any(change.kind is ChangeKind.CONFIG for change in changes):
+            session.last = None  # its settings are not known yet: no quick builds from it
+        return None
+    finally:
+        session.cancelled = lambda: False
 
 
 def index_once(session: BuildSession, cancelled: Callable[[], bool]) -> Outcome | None:
@@ -479,7 +528,12 @@ class TerminalReporter:
             return
         result = outcome.result
         echo_problems(outcome.problems, "warning")  # before the summary, as `digest build` does
-        if not self.quiet and not outcome.changes:
+        if not self.quiet and outcome.catch_up:
+            click.echo(
+                f"{when} whole build after the quick ones: {result.changed} files written, "
+                f"{result.removed} removed, {len(result.warnings)} warnings in {ms:.0f} ms"
+            )
+        elif not self.quiet and not outcome.changes:
             click.echo(f"Built {result.summary()} -> {result.site.config.output_dir}")
         elif not self.quiet:
             click.echo(

@@ -9,6 +9,14 @@ A Ukrainian word form often has several readings (`Києві` is a form of `К�
 every distinct normal form, most frequent reading first: callers that compare words should
 compare these sets (two forms are one word when their lemma sets meet), and an index should
 hold all of them.
+
+Real news is not all in the dictionary. A word pymorphy3 only guesses at (a surname such as
+Сибіга, a coined word) gets guesses that need not meet between its forms (сибіги: сибіги,
+сибіг; сибіга: сибіга, сибіго), so such a word also gets its stem (the word less its case
+ending, `stems()`) as one more lemma: every form of Сибіга shares `сибіг`. The search script
+strips the same endings from a query form no article holds, so it finds those stems too.
+Scrapers also leave Latin look-alike letters inside Cyrillic words (a Latin K in "Kиїв"):
+`lemmas()` reads them as the Cyrillic letters they look like.
 """
 
 from __future__ import annotations
@@ -23,20 +31,43 @@ if TYPE_CHECKING:
     import snowballstemmer
 
 # Apostrophes as typed in the wild (’ ʼ ‘ ` ′ and the ASCII one) become the ASCII one, which is
-# what pymorphy3's Ukrainian dictionary uses. Invisible characters are dropped.
+# what pymorphy3's Ukrainian dictionary uses. Invisible characters and stress marks ("Ки́їв")
+# are dropped.
 _APOSTROPHES = "’ʼ‘`′´ʹ"
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE = re.compile("[\u00ad\u0301\u200b\u200c\u200d\u2060\ufeff]")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+# Latin letters in a Cyrillic word, and the look-alikes to read as Cyrillic there; Latin
+# letters with no Cyrillic double are left as they are.
+_LATIN = re.compile("[a-zï]")
+_LOOK_ALIKES = str.maketrans("aceiopxykmthbï", "асеіорхукмтнвї")
+# Parts of speech of function words. A form that is one is read as that only: its other
+# readings are rare words (серед: середа, Wednesday; досі: Доха; зараз: зараза; його: йога)
+# that would file every text using it under them, so asking for them would find everything.
+_FUNCTION_WORDS = frozenset({"NPRO", "PREP", "CONJ", "PRCL", "INTJ"})
+# Ukrainian case endings of nouns and adjectives, tried in this order (the first that leaves
+# at least three letters is taken off); static/digest-search.js holds the same list.
+_ENDINGS = "ами ями ові еві єві ого ому ими ів їв ою ею єю ом ем єм ах ях ам ям ій ої ий им их ім"
+ENDINGS = tuple(f"{_ENDINGS} і и а я у ю е є о ь".split())
 
 
 def normalize(text: str) -> str:
-    """NFC, one apostrophe, no zero-width characters or soft hyphens, lower case."""
+    """NFC, one apostrophe, no zero-width characters, soft hyphens or stress marks, lower
+    case."""
     text = unicodedata.normalize("NFC", text)
     for apostrophe in _APOSTROPHES:  # str.replace: many times faster than str.translate
         if apostrophe in text:
             text = text.replace(apostrophe, "'")
     return _INVISIBLE.sub("", text).lower()
+
+
+def stems(word: str) -> list[str]:
+    """A normalised Ukrainian word less each case ending it may have (`ENDINGS`, in order),
+    at least three letters left: умєрові -> умєр, умєров. The word itself if none fits."""
+    found = [
+        word[: -len(end)] for end in ENDINGS if word.endswith(end) and len(word) - len(end) >= 3
+    ]
+    return found or [word]
 
 
 def words(text: str) -> list[str]:
@@ -72,15 +103,39 @@ def lemmas(word: str) -> tuple[str, ...]:
     if word.isdigit():
         return (word,)
     if is_cyrillic(word):
+        # Read here, once per distinct word, not in normalize(): a scan of every text for
+        # them took half again the time words() takes.
+        if _LATIN.search(word):
+            word = word.translate(_LOOK_ALIKES)
+        parses = _morph().parse(word)
+        function = [p for p in parses if p.tag.POS in _FUNCTION_WORDS and _in_dictionary(p)]
         counts: dict[str, int] = {}
-        for parse in _morph().parse(word):
+        known = False
+        for parse in function or parses:
             counts[parse.normal_form] = counts.get(parse.normal_form, 0) + 1
-        if not counts:
-            return (word,)
-        return tuple(sorted(counts, key=lambda form: -counts[form]))
+            known = known or _in_dictionary(parse)
+        found = sorted(counts, key=lambda form: -counts[form])
+        if not known:
+            found += (s for s in stems(word) if s not in counts)
+        return tuple(found) or (word,)
     if word.isascii():
         return (_english().stemWord(word),)
     return (word,)
+
+
+def _in_dictionary(parse: pymorphy3.analyzer.Parse) -> bool:
+    """Whether the reading is the dictionary's own, not guessed from the word's ending or with
+    a prefix taken off."""
+    stack = parse.methods_stack
+    return len(stack) == 1 and isinstance(stack[0][0], _dictionary_analyzer())
+
+
+@lru_cache(maxsize=1)
+def _dictionary_analyzer() -> type:
+    from pymorphy3.units import DictionaryAnalyzer  # late, as _morph() imports pymorphy3
+
+    analyzer: type = DictionaryAnalyzer
+    return analyzer
 
 
 def lemma_set(text: str) -> frozenset[str]:

@@ -52,8 +52,11 @@ def test_typing_a_word_finds_the_article(
         link.first.wait_for(timeout=10_000)
         href = link.first.get_attribute("href")
         assert href is not None and href.startswith("/digest/2026/")
-        link.first.click()
-        page.wait_for_load_state()
+        # Read the article's heading only once its page has opened: right after the click the
+        # search page (h1 "Пошук") is still the one shown.
+        with page.expect_navigation(url=f"**{href}"):
+            link.first.click()
+        page.locator("h1", has_text=expected).wait_for(timeout=10_000)
         assert page.locator("h1").inner_text() == expected
         assert errors == []
         page.close()

@@ -6,9 +6,11 @@ import http.client
 import json
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +31,7 @@ from digest.serve import (
 )
 from digest.watch import Outcome
 from tests.conftest import BASIC_CONFIG, NOW, MakeSite, run_cli
-from tests.test_session import indexed_text
+from tests.test_session import fresh_build_differences, indexed_text
 
 CONFIG = BASIC_CONFIG + "search: false\n"
 
@@ -293,8 +295,11 @@ def test_body_title_broken_and_deleted_articles_reach_the_served_pages(
         assert quick is not None and (quick.parsed, quick.rendered) == (1, 1)
         assert "Другий абзац" not in get(preview, "/news/2026/02/11/")[2]
 
-        # A new title is on the day page and the home page.
+        # A new title is on the article's page at once (fast render), then, after the
+        # whole build that follows, on the day page and the home page.
         save(long_read.replace("Бюджет ухвалили", "Бюджет змінили"))
+        assert "<title>Бюджет змінили" in get(preview, "/news/2026/02/11/budget/")[2]
+        wait_until(lambda: any(o.catch_up for o in recorder.outcomes))
         assert "Бюджет змінили" in get(preview, "/news/2026/02/11/")[2]
         assert "Бюджет змінили" in get(preview, "/news/")[2]
 
@@ -312,6 +317,13 @@ def test_body_title_broken_and_deleted_articles_reach_the_served_pages(
         wait_for(preview, lambda s: s.site != before.site)
         assert get(preview, "/news/2026/02/11/budget/")[0] == 404
         assert "Бюджет" not in get(preview, "/news/2026/02/11/")[2]
+
+
+def wait_until(ok: Callable[[], bool], timeout: float = 20.0) -> None:
+    give_up = time.monotonic() + timeout
+    while not ok():
+        assert time.monotonic() < give_up, "it never happened"
+        time.sleep(0.02)
 
 
 def served_lemma(preview: Preview, lemma: str) -> list[object] | None:
@@ -344,8 +356,13 @@ def test_the_search_index_follows_the_reload(make_site: MakeSite) -> None:
         assert served_lemma(preview, "зебрагусак") == ["зебрагусак", [2]]  # one story, body
         assert "Зебрагусак" in indexed_text(site)
         assert preview.live.current().site != first.site
-    # One line in the terminal per save: the index's own build is not reported.
-    assert [o.changes != frozenset() for o in recorder.outcomes] == [False, True]
+        # The new first paragraph is the summary: the whole build follows the index.
+        wait_until(lambda: len(recorder.outcomes) == 3)
+    # One line in the terminal per save and one for the whole build after it; the index's
+    # own work is not reported.
+    assert [(o.changes != frozenset(), o.catch_up) for o in recorder.outcomes] == [
+        (False, False), (True, False), (False, True)
+    ]  # fmt: skip
 
 
 def test_event_stream_tells_tabs_and_lets_go_of_vanished_ones(preview: Preview) -> None:
@@ -356,7 +373,8 @@ def test_event_stream_tells_tabs_and_lets_go_of_vanished_ones(preview: Preview) 
         received += sock.recv(4096)
     assert b"text/event-stream" in received
     state = json.loads(received.split(b"data: ", 1)[1].split(b"\n", 1)[0])
-    assert state == {"site": preview.live.current().site, "failed": False, "problems": []}
+    site = preview.live.current().site
+    assert state == {"site": site, "failed": False, "moved": [], "problems": []}
     assert preview.live.clients == 1
     sock.close()  # the tab went away without a word
     give_up = time.monotonic() + 10
@@ -399,3 +417,60 @@ def test_serve_help_lists_its_flags() -> None:
     for flag in ("--host", "--port", "--open", "--no-reload", "--poll"):
         assert flag in result.output
     assert "--watch" in run_cli("build", "--help").output
+
+
+@pytest.mark.slow
+def test_a_new_title_is_served_at_once_and_a_later_save_never_waits_for_the_whole_build(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A retitled article's page is live at its new address before the whole build; a
+    save landing during that build makes it give way (its own page goes live at once), and
+    one whole build follows both. Then the site is what `digest build` writes."""
+    from digest import build as build_module
+
+    held = threading.Event()
+    original = build_module._Run.post_write
+
+    def slow_post_write(run: build_module._Run, *args: Any) -> Any:
+        if not held.is_set():  # the first whole build after the fast render: hold it
+            held.set()
+            give_up = time.monotonic() + 20
+            while not run.session.cancelled() and time.monotonic() < give_up:
+                time.sleep(0.01)
+        return original(run, *args)
+
+    no_slug = "---\ntitle: {}\ndate: 2026-02-11 10:00\ntags: [economy]\n---\n\nТекст.\n"
+    files = {**FILES, "content/2026/port.md": no_slug.format("Порт відкрили")}
+    site = make_site(files, config=BASIC_CONFIG.replace("search: false", "search: true"))
+    recorder = Recorder()
+    with Preview(site, BuildOptions(now=NOW), reporter=recorder, port=0) as preview:
+        monkeypatch.setattr(build_module._Run, "post_write", slow_post_write)
+        first = preview.live.current()
+        saved = time.monotonic()
+        (site / "content/2026/port.md").write_text(
+            no_slug.format("Порт закрили на зебрагусака"), encoding="utf-8"
+        )
+        fast = wait_for(preview, lambda s: s.site != first.site)
+        assert fast.moved == (
+            ("/news/2026/02/11/port-vidkryly/", "/news/2026/02/11/port-zakryly-na-zebrahusaka/"),
+        )
+        status, _, page = get(preview, "/news/2026/02/11/port-zakryly-na-zebrahusaka/")
+        assert status == 200 and "<title>Порт закрили на зебрагусака" in page
+        assert time.monotonic() - saved < 10  # not waiting for the held whole build
+        wait_until(lambda: served_lemma(preview, "зебрагусак") is not None)
+
+        assert held.wait(20)  # the whole build is under way, held: save again
+        (site / "content/2026/budget.md").write_text(
+            article("Бюджет змінили", "budget", "Депутати проголосували."), encoding="utf-8"
+        )
+        wait_until(lambda: any(o.result and o.result.parsed == 1 for o in recorder.outcomes[2:]))
+        assert "<title>Бюджет змінили" in get(preview, "/news/2026/02/11/budget/")[2]
+        assert not any(o.catch_up for o in recorder.outcomes)  # the held build gave way
+        wait_until(lambda: any(o.catch_up for o in recorder.outcomes))
+        home = get(preview, "/news/")[2]
+        assert "Порт закрили на зебрагусака" in home and "Бюджет змінили" in home
+        wait_until(lambda: not preview.options.session.pending)  # type: ignore[union-attr]
+    assert [o.catch_up for o in recorder.outcomes].count(True) == 1
+    verified = run_cli("build", "-s", str(site), "--verify")
+    assert verified.exit_code == 0, verified.output
+    assert fresh_build_differences(site, tmp_path) == []

@@ -93,3 +93,20 @@ def test_deleted_article_404s_and_leaves_its_day_page(live: Preview, tab: Any) -
     expect(tab.locator("main")).to_contain_text("Бюджет ухвалили")
     response = tab.goto(live.url + "2026/02/11/grid/")
     assert response is not None and response.status == 404
+
+
+def test_a_retitled_article_is_followed_to_its_new_address(
+    browser: Any, make_site: MakeSite
+) -> None:
+    no_slug = "---\ntitle: {}\ndate: 2026-02-11 10:00\ntags: [economy]\n---\n\nТекст.\n"
+    site = make_site(
+        {**FILES, "content/2026/port.md": no_slug.format("Порт відкрили")}, config=CONFIG
+    )
+    with Preview(site, BuildOptions(now=NOW), reporter=Recorder(), port=0) as running:
+        page = browser.new_page()
+        page.goto(running.url + "2026/02/11/port-vidkryly/")
+        expect(page.locator("h1")).to_contain_text("Порт відкрили")
+        (site / "content/2026/port.md").write_text(no_slug.format("Порт закрили"), "utf-8")
+        expect(page).to_have_url(running.url + "2026/02/11/port-zakryly/", timeout=TIMEOUT)
+        expect(page.locator("h1")).to_contain_text("Порт закрили")
+        page.close()

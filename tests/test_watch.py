@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from digest.watch import (
     ChangeKind,
     Debouncer,
     SiteLayout,
+    TerminalReporter,
     Watcher,
     build_once,
     describe_changes,
@@ -354,3 +357,17 @@ def test_build_watch_rebuilds_on_save_until_stopped(make_site: MakeSite) -> None
     assert proc.returncode == 0, err
     assert "warning: content/2026/a.md:2: front matter" in err
     assert all(line.startswith("warning: ") for line in err.splitlines()), err
+
+
+def test_the_whole_build_after_quick_ones_has_a_line_of_its_own(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"content/a.md": ARTICLE})
+    outcome = replace(build_once(site, BuildOptions(now=NOW)), catch_up=True, seconds=1.5)
+    TerminalReporter(site).built(outcome)
+    line = capsys.readouterr().out
+    assert re.fullmatch(
+        r"\d\d:\d\d:\d\d whole build after the quick ones: \d+ files written, 0 removed, "
+        r"0 warnings in 1500 ms\n",
+        line,
+    ), line

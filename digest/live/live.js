@@ -68,7 +68,10 @@
       const state = JSON.parse(e.data);
       if (state.site !== page.site) {
         events.close();
-        location.reload();
+        // A page that moved (a retitled article) is followed to its new address.
+        const moved = (state.moved || []).find((pair) => pair[0] === location.pathname);
+        if (moved) location.replace(moved[1] + location.search);
+        else location.reload();
         return;
       }
       show(state);

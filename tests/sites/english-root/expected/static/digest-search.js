@@ -4,18 +4,20 @@ const root = new URL("../", import.meta.url);
 const base = new URL("search/index/", root);
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}\p{N}]+)*/gu;
 const SHOWN = /[\p{L}\p{N}\u00ad\u200b-\u200d\u2060\ufeff]+(?:['’ʼ‘`′´ʹ][\p{L}\p{N}]+)*/gu;
-// Noun and adjective endings, and the dictionary endings to try instead, for a Ukrainian
-// word that no article holds in that very form.
-const ENDINGS = "ами ями ові еві єві ого ому ими ів їв ою ею єю ом ем єм ах ях ам ям ій ої ий і и а я у ю е є о ь".split(" ");
+// Case endings (words.py ENDINGS, same order), and lemma endings to try for unseen forms.
+const ENDINGS = "ами ями ові еві єві ого ому ими ів їв ою ею єю ом ем єм ах ях ам ям ій ої ий им их ім і и а я у ю е є о ь".split(" ");
 const BASES = ["", "а", "я", "о", "ь", "ий", "ія", "и"];
-// English suffixes Snowball takes off, for an English form no article holds.
+// Snowball's English suffixes.
 const SUFFIXES = "ational ations ation ement ments ment ness ings ing ions ion ies ied ed es s ly ers er e".split(" ");
+const LAT = "aceiopxykmthbï", CYR = "асеіорхукмтнвї"; // look-alikes (words.py)
 const files = new Map();
 let meta = null;
 
 export function words(text) {
   return text.normalize("NFC").replace(/[’ʼ‘`′´ʹ]/g, "'")
-    .replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, "").toLowerCase().match(WORD) || [];
+    .replace(/[\u00ad\u0301\u200b-\u200d\u2060\ufeff]/g, "").toLowerCase()
+    .replace(/\p{L}*([a-zï][а-яіїєґ]|[а-яіїєґ][a-zï])\p{L}*/gu, (w) => [...w].map((c) => CYR[LAT.indexOf(c)] ?? c).join(""))
+    .match(WORD) || [];
 }
 
 function shard(word, n) {
@@ -24,12 +26,16 @@ function shard(word, n) {
   return (h >>> 0) % n;
 }
 
+function get(path, init) {
+  return fetch(new URL(path, base), init).then((r) => {
+    if (!r.ok) throw new Error(`search index: ${r.status} ${path}`);
+    return r.json();
+  });
+}
+
 function load(path) {
   if (!files.has(path)) {
-    const got = fetch(new URL(path, base)).then((r) => {
-      if (!r.ok) throw new Error(`search index: ${r.status} ${path}`);
-      return r.json();
-    });
+    const got = get(path);
     got.catch(() => files.delete(path));
     files.set(path, got);
   }
@@ -38,10 +44,7 @@ function load(path) {
 
 async function index() {
   if (!meta) {
-    meta = fetch(new URL("meta.json", base), { cache: "no-cache" }).then((r) => {
-      if (!r.ok) throw new Error(`search index: ${r.status} meta.json`);
-      return r.json();
-    });
+    meta = get("meta.json", { cache: "no-cache" });
     meta.catch(() => { meta = null; });
   }
   return meta;
@@ -57,18 +60,18 @@ async function lookUp(m, word, shown) {
   const forms = await load(`f/${shard(word, m.shards)}.json?b=${m.build}`);
   let found = await entries(m, forms[word] || [word]);
   if (!found.length && /[а-яіїєґ]/.test(word)) {
-    const end = ENDINGS.find((e) => word.endsWith(e) && word.length - e.length >= 3);
-    const stem = end === undefined ? word : word.slice(0, -end.length);
-    found = await entries(m, BASES.map((b) => stem + b).filter((c) => c !== word));
+    // Stems (words.py): the first with each of BASES, the rest alone.
+    const s = ENDINGS.filter((e) => word.endsWith(e) && word.length - e.length > 2).map((e) => word.slice(0, -e.length));
+    found = await entries(m, [...new Set([...BASES.map((b) => (s[0] ?? word) + b), ...s.slice(1)])].filter((c) => c !== word));
   } else if (!found.length && /^[a-z]+$/.test(word)) {
-    const stems = SUFFIXES.filter((e) => word.endsWith(e) && word.length - e.length >= 3);
+    const stems = SUFFIXES.filter((e) => word.endsWith(e) && word.length - e.length > 2);
     for (const stem of stems.map((e) => word.slice(0, -e.length))) {
       if ((found = await entries(m, [stem])).length) break;
     }
   }
   const docs = new Map();
   for (const [seen, postings] of found) {
-    for (const f of seen.split(" ")) shown.add(f);
+    for (const f of seen.split(" ")) shown.add(words(f).join(""));
     let n = -1;
     for (const g of postings) {
       n += g >> 1;
@@ -102,9 +105,9 @@ async function facetsOf(m) {
   return facets;
 }
 
-// Every hit in rank order: title hits above body hits, newer above older (higher numbers
-// are newer). Options: topics (keys or names), from and to ("YYYY-MM-DD"), and offset and
-// limit to fetch the details of a slice only; the array's `total` counts every hit.
+// Every hit in rank order: title hits first, then newer (higher numbers). Options: topics
+// (keys or names), from, to ("YYYY-MM-DD"), offset and limit (details of a slice only);
+// the array's `total` counts every hit.
 export async function digestSearch(query, options = {}) {
   const m = await index();
   const asked = [...new Set(words(String(query)))];

@@ -1,5 +1,5 @@
-// The search page: the form and the results of window.digestSearch. The engine
-// (digest-search.js) loads with the first search, so the page alone stays light.
+// The search page, showing window.digestSearch's results. The engine (digest-search.js)
+// loads with the first search, so the page alone stays light.
 const engine = new URL("digest-search.js", import.meta.url).href;
 window.digestSearch ||= async (query, options) => (await import(engine)).digestSearch(query, options);
 const digestSearch = (query, options) => window.digestSearch(query, options);
