@@ -26,7 +26,7 @@ from digest.model import Article, Site
 from digest.reading import ReadOutcome, entries, model_key, published, read_entries
 from digest.sources import Entry, find_articles
 from digest.theme import Theme, theme_folders
-from digest.workers import Progress, no_progress
+from digest.workers import Progress, no_progress, run_apart
 from digest.write import SiteWriter, check_output_dir, output_matches, staging_folder
 
 if TYPE_CHECKING:  # imported where used: a build with nothing to do never renders
@@ -219,15 +219,15 @@ class Staged:
 
 # Steps that read the written site and add files to it (a search index), run after every
 # page is in the staging folder and before it is swapped in. Each returns the files to add
-# (path in the site, bytes) and its warnings.
+# (path in the site, bytes) and its warnings; the files may be made as they are taken.
 # (path, None) keeps the live file at path as it is.
-PostWriteStep = Callable[[Staged], tuple[list[tuple[str, bytes | None]], list[Problem]]]
+PostWriteStep = Callable[[Staged], tuple[Iterable[tuple[str, bytes | None]], list[Problem]]]
 
 
-def search_step(staged: Staged) -> tuple[list[tuple[str, bytes | None]], list[Problem]]:
+def search_step(staged: Staged) -> tuple[Iterable[tuple[str, bytes | None]], list[Problem]]:
     if not staged.config.search:
         return [], []
-    from digest.search import index_files, live_index
+    from digest.search import live_index, stream_index_files
 
     # With no page changed, the live site's index is still the right one; when deferred,
     # it stays until a later build (if there is one to keep).
@@ -235,8 +235,8 @@ def search_step(staged: Staged) -> tuple[list[tuple[str, bytes | None]], list[Pr
         return live_index(staged.live), []
     assert staged.site is not None and staged.bodies is not None
     assert staged.cache_folder is not None and staged.now is not None
-    files = index_files(staged.site, staged.bodies, staged.cache_folder, staged.now, staged.live)
-    return files, []
+    site, bodies, live = staged.site, staged.bodies, staged.live
+    return stream_index_files(site, bodies, staged.cache_folder, staged.now, live), []
 
 
 def _has_index(site: Path) -> bool:
@@ -301,6 +301,10 @@ def _build_in(folder: Path, run: _Run, warnings: list[Problem]) -> BuildResult:
             return run.build(cache)
 
 
+# From this many articles, grouping runs in a child process (see _Run.grouped).
+GROUP_APART_MIN = 2000
+
+
 @dataclass(frozen=True)
 class _Keyed:
     """What the published articles come to before grouping: the key of the grouped model,
@@ -363,6 +367,7 @@ class _Run:
             cache.digests(),
         )
         written = self.write_pages(renderer, writer, last)
+        del renderer  # its caches (pages' fingerprints, the sitemap) make room for the index
         self.session.check()
         bodies = cache.bodies(read.keys, read.unstable)
         stale = last is None or last.build_key != keyed.build_key
@@ -446,14 +451,38 @@ class _Run:
         if cached is not None:
             site, problems = cached[0](), cached[1]
         else:
-            from digest.group import group_site
-
-            found = _checked(entries(cache, read), self.session)
-            site, problems = group_site(found, self.config, self.selection)
+            site, problems = self.grouped(cache, read, keyed.model_key)
             read.fresh.clear()  # the model has what grouping needed; let the texts go
-            cache.store_model(keyed.model_key, site, problems)
         self.warnings += problems + keyed.link_problems
         return site
+
+    def grouped(
+        self, cache: BuildCache, read: ReadOutcome, key: bytes
+    ) -> tuple[Site, list[Problem]]:
+        """The model grouped from the entries, and kept in the cache. A large site is
+        grouped in a child process: every entry is loaded to be grouped, and the memory they
+        took would stay with the build (and the render workers forked from it) long after
+        they are gone; the child hands back the model as the cache keeps it."""
+        import pickle
+
+        from digest.cache import pack_model
+        from digest.group import group_site
+
+        def group() -> bytes:
+            # An iterator: grouping lets each entry go as it goes (the list would hold them).
+            found = _checked(entries(cache, read), self.session)
+            site, problems = group_site(found, self.config, self.selection)
+            return pickle.dumps((pack_model(site), problems), pickle.HIGHEST_PROTOCOL)
+
+        data = run_apart(group) if len(read.keys) >= GROUP_APART_MIN else None
+        if data is not None:
+            packed, problems = pickle.loads(data)
+            cache.store_packed_model(key, packed, problems)
+            return ModelLoader(packed, self.config)(), problems
+        found = _checked(entries(cache, read), self.session)
+        site, problems = group_site(found, self.config, self.selection)
+        cache.store_model(key, site, problems)
+        return site, problems
 
     def write_pages(
         self, renderer: SiteRenderer, writer: SiteWriter, last: Generation | None

@@ -107,6 +107,13 @@ class _Compressed:
         return b"".join(self._parts)
 
 
+def pack_model(site: Site) -> bytes:
+    """The model as the cache keeps it: pickled straight into zlib (no second copy)."""
+    sink = _Compressed()
+    pickle.Pickler(sink, protocol=pickle.HIGHEST_PROTOCOL).dump(site)
+    return sink.data()
+
+
 class ModelLoader:
     """A cached site model, unpickled on first use: a build with nothing to do may never
     need it."""
@@ -135,6 +142,7 @@ class BuildCache:
         self.db_path = folder / "cache.sqlite3"
         self._lock_fd: int | None = None
         self._db: sqlite3.Connection | None = None
+        self._pid = os.getpid()  # the process that opened it
 
     def __enter__(self) -> BuildCache:
         self.open()
@@ -158,6 +166,7 @@ class BuildCache:
         except OSError as e:
             raise CacheError(f"cannot use the cache folder {self.folder}: {e.strerror}") from e
         _lock(self._lock_fd)
+        self._pid = os.getpid()
         try:
             self._db = self._connect()
         except sqlite3.DatabaseError:
@@ -229,8 +238,10 @@ class BuildCache:
         return None if found is None else bytes(found[0])
 
     def all_entries(self) -> Iterator[tuple[bytes, bytes]]:
-        """(content key, pickled entry) of every entry kept; one scan beats 10,000 lookups."""
-        yield from self.db.execute("SELECT key, entry FROM entries")
+        """(content key, pickled entry) of every entry kept; one scan beats 10,000 lookups.
+        Safe in a forked child (which must not use its parent's connection)."""
+        db = self.db if os.getpid() == self._pid else _connect(self.db_path)
+        yield from db.execute("SELECT key, entry FROM entries")
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.db)
@@ -246,9 +257,10 @@ class BuildCache:
         return ModelLoader(row[0], config), pickle.loads(row[1])
 
     def store_model(self, key: bytes, site: Site, problems: list[Problem]) -> None:
-        sink = _Compressed()  # pickled straight into zlib: no second copy of the model
-        pickle.Pickler(sink, protocol=pickle.HIGHEST_PROTOCOL).dump(site)
-        data = sink.data()
+        self.store_packed_model(key, pack_model(site), problems)
+
+    def store_packed_model(self, key: bytes, data: bytes, problems: list[Problem]) -> None:
+        """Keep a model pack_model() made (ModelLoader(data, config) gives it back)."""
         db = self.db
         db.execute("BEGIN")
         db.execute(

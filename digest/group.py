@@ -92,16 +92,20 @@ def group_site(
     published = sorted(
         (e for e in entries if is_published(e, selection)), key=lambda e: (e.date, e.path)
     )
+    features = {entry.path: entry.story or None for entry in published}
     used: dict[tuple[date, str], str] = {}
     articles = []
-    for entry in published:
+    # Each entry let go once it is an article: at 100,000 articles the entries (the texts of
+    # wire stories) and the model would otherwise be held together. Pass an iterator.
+    published.reverse()
+    while published:
+        entry = published.pop()
         day = entry.date.date()
         slug = _unique_slug(entry, day, used, problems)
         articles.append(make_article(entry, slug, index, config))
     articles, found = settle_redirects(articles)
     problems += found
     articles = _resolve_refs(articles)
-    features = {entry.path: entry.story or None for entry in published}
     stories = find_stories(articles, config.stories, features)
     articles.reverse()  # newest first everywhere the reader sees lists
     order = {t.key: i for i, t in enumerate(index.declared.values())}

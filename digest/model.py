@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from digest.config import Config
 
@@ -37,7 +37,9 @@ class Redirect:
     key: str  # the front-matter key it came from, for messages
 
 
-@dataclass(frozen=True)
+# Slots: a site of 100,000 articles holds as many articles and stories, in the build and
+# in every process forked from it.
+@dataclass(frozen=True, slots=True)
 class Article:
     path: str  # source file, relative to the site folder
     format: str
@@ -64,13 +66,14 @@ class Article:
     outlet: str = ""  # who published it: a site.yaml source's name, or the source URL's site
     pinned: bool = False
     priority: int = 0
+    # Read by many pages: made once, with the article, and left out of eq, hash and repr.
+    url: str = field(init=False, compare=False, repr=False, default="")
 
-    @functools.cached_property  # read by many pages; cached outside the fields (eq, hash)
-    def url(self) -> str:
-        return f"{self.day:%Y/%m/%d}/{self.slug}/"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", f"{self.day:%Y/%m/%d}/{self.slug}/")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Story:
     """Reports of one event: the lead (the earliest) first, then the others in time order."""
 
@@ -86,7 +89,7 @@ class Story:
         return self.reports[1:]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """One topic's stories on a day page; topic None holds the untagged ones."""
 
@@ -110,7 +113,7 @@ class Day:
         return day_url(self.date)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicGroup:
     topic: Topic
     articles: tuple[Article, ...]  # newest first

@@ -3,14 +3,14 @@ into the site, and reads back the live one when nothing changed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 from digest.fingerprints import code_fingerprint, fingerprint
 from digest.model import Site
 from digest.render import Bodies
-from digest.search_index import INDEX_DIR, TermStore, search_files
+from digest.search_index import INDEX_DIR, TermStore, stream_search_files
 
 TERMS_FILE = "search.sqlite3"  # in the cache folder
 
@@ -26,9 +26,21 @@ def index_files(
     """The index files of the site's published articles (paths under search/index/), made
     from the previous build's index in the live site where that one can be brought up to
     date. Raises search_index.Cancelled when `cancelled()` says so, having stored nothing."""
+    return list(stream_index_files(site, bodies, cache_folder, now, live, cancelled))
+
+
+def stream_index_files(
+    site: Site,
+    bodies: Bodies,
+    cache_folder: Path,
+    now: datetime,
+    live: Path,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Iterator[tuple[str, bytes | None]]:
+    """index_files() one file at a time: a large index is never held whole."""
     store = TermStore(cache_folder / TERMS_FILE, fingerprint(code_fingerprint(), "search 1"))
     try:
-        return search_files(site, bodies, store, now, live, cancelled)
+        yield from stream_search_files(site, bodies, store, now, live, cancelled)
     finally:
         store.close()
 

@@ -244,7 +244,21 @@ def search_files(
     live: Path | None = None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> list[tuple[str, bytes | None]]:
-    """The index of the site's published articles: (path in the site, bytes) per file.
+    """The files of stream_search_files(), all at once."""
+    return list(stream_search_files(site, bodies, store, now, live, cancelled))
+
+
+def stream_search_files(
+    site: Site,
+    bodies: Bodies,
+    store: TermStore,
+    now: datetime,
+    live: Path | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Iterator[tuple[str, bytes | None]]:
+    """The index of the site's published articles: (path in the site, bytes) per file,
+    made one at a time as they are asked for (at 100,000 articles a whole index is ~100 MB
+    of JSON); the index's state is stored once the last file, meta.json, has been taken.
 
     With the previous build's index in `live` and the state it was made from, only the
     files that the changed articles touch are made again; the others come as (path, None):
@@ -301,15 +315,21 @@ def search_files(
             if cancelled():
                 raise Cancelled
             store.save(made, keys, state)
-            return files
+            yield from files
+            return
     # From scratch: the articles' terms stream through in order, never all held at once
     # (at 100,000 articles they would be gigabytes of strings).
     state = IndexState(shard_count(len(articles)), topics, paths, keys, rows, {}, "", {})
-    files = _write_all(state, names, _terms_in_order(articles, keys, bodies, store), store)
+    terms = _terms_in_order(articles, keys, bodies, store)
+    made_all = _write_all(state, names, terms, store)
+    last = next(made_all)
+    for following in made_all:  # the last one (meta.json) waits for the check below
+        yield last
+        last = following
     if cancelled():
         raise Cancelled
     store.save({}, keys, state)
-    return files
+    yield last
 
 
 # Below this many articles to read, starting processes costs more than it saves.
@@ -435,8 +455,9 @@ def _doc_lemmas(terms: ArticleTerms, store: TermStore) -> dict[str, int]:
 
 def _write_all(
     state: IndexState, names: list[list[str]], terms: Iterable[ArticleTerms], store: TermStore
-) -> list[tuple[str, bytes | None]]:
-    """The whole index, from every article's terms in order (each looked at once)."""
+) -> Iterator[tuple[str, bytes]]:
+    """The whole index, from every article's terms in order (each looked at once), one file
+    at a time in the order of their paths, then meta.json."""
     shards, rows = state.shards, state.rows
     postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}  # the article a lemma's postings end with
@@ -455,28 +476,44 @@ def _write_all(
             gaps.append((number - last[lemma]) * 2 + title)
             last[lemma] = number
     assert count == len(rows), "an article's terms are missing"
-    forms = _forms_by_lemma(form_docs, store)
-    # One shard's postings as Python lists at a time: all of them would be gigabytes.
-    lemmas_in: list[list[str]] = [[] for _ in range(shards)]
-    for lemma in postings:
-        lemmas_in[shard_of(lemma, shards)].append(lemma)
-    files: list[tuple[str, bytes | None]] = []
-    for n, lemmas_here in enumerate(lemmas_in):
-        shard = {lemma: [forms[lemma], postings.pop(lemma).tolist()] for lemma in lemmas_here}
-        files.append((f"{INDEX_DIR}/t/{n}.json", _json(shard)))
-    del postings, last, forms
+    del last
+    digests = state.digests
+    build = hashlib.blake2b(digest_size=6)
+
+    def made(rel: str, data: bytes) -> tuple[str, bytes]:
+        digests[rel] = hashlib.blake2b(data, digest_size=8).digest()
+        build.update(rel.encode())
+        build.update(digests[rel])
+        return rel, data
+
+    chunks = -(-len(rows) // CHUNK)
+    for n in _in_path_order(chunks):
+        yield made(f"{INDEX_DIR}/d/{n}.json", _json(rows[n * CHUNK : (n + 1) * CHUNK]))
+    yield made(*_facets(rows))
     form_shards: list[dict[str, object]] = [{} for _ in range(shards)]
     for form in form_docs:
         found = store.lemmas_of(form)
         if found != (form,):
             form_shards[shard_of(form, shards)][form] = list(found)
-    files += [(f"{INDEX_DIR}/f/{n}.json", _json(s)) for n, s in enumerate(form_shards)]
-    files += [
-        (f"{INDEX_DIR}/d/{n}.json", _json(rows[n * CHUNK : (n + 1) * CHUNK]))
-        for n in range(-(-len(rows) // CHUNK))
-    ]
-    files.append(_facets(rows))
-    return _with_meta(sorted(files), state, names)
+    for n in _in_path_order(shards):
+        yield made(f"{INDEX_DIR}/f/{n}.json", _json(form_shards[n]))
+        form_shards[n] = {}
+    del form_shards
+    forms = _forms_by_lemma(form_docs, store)
+    # One shard's postings as Python lists at a time: all of them would be gigabytes.
+    lemmas_in: list[list[str]] = [[] for _ in range(shards)]
+    for lemma in postings:
+        lemmas_in[shard_of(lemma, shards)].append(lemma)
+    for n in _in_path_order(shards):
+        shard = {lemma: [forms[lemma], postings.pop(lemma).tolist()] for lemma in lemmas_in[n]}
+        yield made(f"{INDEX_DIR}/t/{n}.json", _json(shard))
+    state.build = build.hexdigest()
+    yield f"{INDEX_DIR}/meta.json", _meta(state, names)
+
+
+def _in_path_order(count: int) -> list[int]:
+    """0 ... count - 1 in the order of the files named <n>.json: 0, 1, 10, 100, 11, ..."""
+    return sorted(range(count), key=lambda n: f"{n}.json")
 
 
 def _forms_by_lemma(form_docs: dict[str, int], store: TermStore) -> dict[str, str]:
@@ -624,6 +661,10 @@ def _with_meta(
     for gone in digests.keys() - {rel for rel, _ in files}:
         del digests[gone]
     state.build = build.hexdigest()
+    return [*files, (f"{INDEX_DIR}/meta.json", _meta(state, names))]
+
+
+def _meta(state: IndexState, names: list[list[str]]) -> bytes:
     meta = {
         "v": FORMAT,
         "build": state.build,
@@ -632,7 +673,7 @@ def _with_meta(
         "chunk": CHUNK,
         "topics": names,
     }
-    return [*files, (f"{INDEX_DIR}/meta.json", _json(meta))]
+    return _json(meta)
 
 
 def _json(value: object) -> bytes:

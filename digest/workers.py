@@ -44,6 +44,37 @@ def die_with(build_pid: int) -> None:
         os._exit(1)
 
 
+def run_apart(make: Callable[[], bytes]) -> bytes | None:
+    """make() in a forked child, its bytes handed back through a pipe: what make()
+    allocates on the way never becomes this process's memory (Python seldom gives freed
+    memory back to the system, and workers forked later would inherit it). None when
+    forking is unsafe or the child failed: the caller then does the work itself, which
+    also shows the error."""
+    if not can_fork():
+        return None
+    parent = os.getpid()
+    readable, writable = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 1
+        try:
+            os.close(readable)
+            die_with(parent)
+            data = make()
+            with open(writable, "wb") as pipe:
+                pipe.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writable)
+    try:
+        with open(readable, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    return data if status == 0 else None
+
+
 # In a worker process: the function it applies, made once by parallel_map's `start`.
 _apply: Callable[[object], object] | None = None
 
