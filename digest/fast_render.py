@@ -11,7 +11,7 @@ import pickle
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from digest.build import (
@@ -29,7 +29,7 @@ from digest.errors import display_path
 from digest.fingerprints import fingerprint, parse_fingerprint
 from digest.group import Selection, TopicIndex, is_published, make_article
 from digest.model import Article, Day, Section, Site, Story, TopicGroup
-from digest.quick_edit import as_it_is, same_articles
+from digest.quick_edit import from_last_build, put_live
 from digest.reading import Parsed, parse_file
 from digest.render import SiteRenderer
 from digest.slugs import slugify
@@ -46,19 +46,11 @@ def fast_render(
     whole build must be run. The session then owes a whole build (session.fast). Raises
     DigestError and OSError."""
     started = time.perf_counter()
-    session = options.session
-    last = session.last if session is not None else None
-    if session is None or last is None or not changed:
+    start = from_last_build(site_dir, options, changed)
+    if start is None:
         return None
+    session, last, selection = start
     config = last.config
-    if site_dir.resolve() != config.site_dir or (options.drafts, options.future) != (
-        last.drafts,
-        last.future,
-    ):
-        return None
-    selection = Selection(options.now or datetime.now(config.tz), options.drafts, options.future)
-    if not same_articles(last, selection):
-        return None
     theme, theme_key = session.theme(config)
     if theme_key != last.theme_key:
         return None
@@ -101,9 +93,8 @@ def fast_render(
             replace_file(out, MANIFEST, names)
         written = 0
         for path, data, page in made:
-            placed = replace_file(out, path, data)
-            written += placed is not None
-            record = placed or as_it_is(out / path)
+            record, placed = put_live(out, path, data)
+            written += placed
             records[path] = record._replace(page_key=None, fine=page.fingerprint())
         saved = stale_key(key) if config.search else key
         generation = replace(generation, build_key=saved, records=records)

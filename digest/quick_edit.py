@@ -16,6 +16,7 @@ from pathlib import Path
 from digest.build import (
     BuildOptions,
     BuildResult,
+    BuildSession,
     LastBuild,
     PendingIndex,
     output_key,
@@ -42,19 +43,11 @@ def quick_build(
     title, date, tags, summary... are as they were) and reads without a warning; else None,
     and a whole build must be run. Raises DigestError and OSError."""
     started = time.perf_counter()
-    session = options.session
-    last = session.last if session is not None else None
-    if session is None or last is None or not changed:
+    start = from_last_build(site_dir, options, changed)
+    if start is None:
         return None
+    session, last, selection = start
     config = last.config
-    if site_dir.resolve() != config.site_dir or (options.drafts, options.future) != (
-        last.drafts,
-        last.future,
-    ):
-        return None
-    selection = Selection(options.now or datetime.now(config.tz), options.drafts, options.future)
-    if not same_articles(last, selection):
-        return None  # time passed and an article came out or expired: the model changes
     read = _read_again(last, changed)
     if read is None:
         return None
@@ -93,9 +86,8 @@ def quick_build(
             return None  # the output was changed or removed since: build it whole
         written = 0
         for path, data, page in made:
-            placed = replace_file(out, path, data)
-            written += placed is not None
-            record = placed or as_it_is(out / path)
+            record, placed = put_live(out, path, data)
+            written += placed
             if page is not None:
                 record = record._replace(page_key=page.key, fine=page.fingerprint())
             records[path] = record
@@ -120,6 +112,28 @@ def quick_build(
         counts=generation.counts,
         seconds=time.perf_counter() - started,
     )
+
+
+def from_last_build(
+    site_dir: Path, options: BuildOptions, changed: Collection[Path]
+) -> tuple[BuildSession, LastBuild, Selection] | None:
+    """The session, its last build and what is published now, if the saves `changed` can
+    be built from that build: the same site, drafts and future settings, and the same
+    articles published as then; else None."""
+    session = options.session
+    last = session.last if session is not None else None
+    if session is None or last is None or not changed:
+        return None
+    config = last.config
+    if site_dir.resolve() != config.site_dir or (options.drafts, options.future) != (
+        last.drafts,
+        last.future,
+    ):
+        return None
+    selection = Selection(options.now or datetime.now(config.tz), options.drafts, options.future)
+    if not same_articles(last, selection):
+        return None  # time passed and an article came out or expired: the model changes
+    return session, last, selection
 
 
 def same_articles(last: LastBuild, selection: Selection) -> bool:
@@ -173,6 +187,13 @@ def _feeds_showing(renderer: SiteRenderer, paths: set[str]) -> Iterator[Output]:
 
 def _articles(days: tuple[Day, ...], paths: set[str]) -> list[tuple[Article, Day]]:
     return [(a, day) for day in days for a in day.articles if a.path in paths]
+
+
+def put_live(out: Path, path: str, data: bytes) -> tuple[Record, bool]:
+    """Put `data` at `path` in the live output in one step, unless the file there already
+    holds it: its record, and whether it was written."""
+    placed = replace_file(out, path, data)
+    return placed or as_it_is(out / path), placed is not None
 
 
 def as_it_is(path: Path) -> Record:

@@ -233,19 +233,7 @@ class IndexState:
 
 
 class Cancelled(Exception):
-    """search_files() gave up when asked to, before it stored anything."""
-
-
-def search_files(
-    site: Site,
-    bodies: Bodies,
-    store: TermStore,
-    now: datetime,
-    live: Path | None = None,
-    cancelled: Callable[[], bool] = lambda: False,
-) -> list[tuple[str, bytes | None]]:
-    """The files of stream_search_files(), all at once."""
-    return list(stream_search_files(site, bodies, store, now, live, cancelled))
+    """stream_search_files() gave up when asked to, before it stored anything."""
 
 
 def stream_search_files(
