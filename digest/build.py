@@ -31,7 +31,6 @@ from digest.write import SiteWriter, check_output_dir, output_matches, staging_f
 
 if TYPE_CHECKING:  # imported where used: a build with nothing to do never renders
     from digest.render import Bodies, SiteRenderer
-    from digest.settle import Job
 
 
 @dataclass(frozen=True)
@@ -323,6 +322,7 @@ class _Written:
     records: dict[str, Record]
     outputs: int  # pages, feeds and the like (not static files)
     rendered: int  # pages made (the rest were unchanged and kept)
+    plan: bytes  # names the pages made (see page_plan.py)
 
 
 @dataclass
@@ -488,32 +488,15 @@ class _Run:
         self, renderer: SiteRenderer, writer: SiteWriter, last: Generation | None
     ) -> _Written:
         """Every output into the staging folder: a page whose inputs are as last time is
-        the live file, linked; the others are settled (settle.py), in worker processes when
-        there are many."""
-        from digest.render import Output
-        from digest.settle import Job, settle_pages
+        the live file, linked (page_plan.py); the others are settled (settle.py), in worker
+        processes when there are many."""
+        from digest.page_plan import plan_pages
+        from digest.settle import settle_pages
 
         writer.open()
-        before = last.records if last is not None else {}
         records: dict[str, Record] = {}
-        jobs: list[Job] = []
-        count = 0
-        for item in renderer.all_pages():
-            count += 1
-            if count % 256 == 0:
-                self.session.check()
-            if isinstance(item, Output):
-                placed = writer.write(item.path, item.data, item.origin)
-                records[placed.path] = Record(None, None, *placed.record)
-                continue
-            old = before.get(item.path)
-            if old is not None and old.page_key == item.key:
-                # The same model, theme and inputs make the same page: no need to look closer.
-                kept = writer.keep(item.path, item.origin, old.stamp)
-                if kept is not None:
-                    records[kept.path] = Record(item.key, old.fine, *kept.record)
-                    continue
-            jobs.append(Job(writer.claim(item.path, item.origin), item, old))
+        plan = plan_pages(renderer, writer, last, records, self.session.check)
+        jobs = plan.jobs
         rendered = 0
         prepare = partial(renderer.prepare, [job.page for job in jobs])
         settled = settle_pages(jobs, writer, self.workers, self.progress, prepare)
@@ -534,7 +517,7 @@ class _Run:
                     records[placed.path] = Record(None, None, *placed.record)
         placed = writer.write(".nojekyll", b"", "GitHub Pages marker")
         records[placed.path] = Record(None, None, *placed.record)
-        return _Written(records, count, rendered)
+        return _Written(records, plan.outputs, rendered, plan.key)
 
     def post_write(
         self,
@@ -592,7 +575,7 @@ class _Run:
         counts = (len(site.articles), len(site.days), len(site.topics), len(site.untagged))
         key = stale_key(keyed.build_key) if self.deferred else keyed.build_key
         # Saved before the swap; the records vouch only for the files they name (see Generation).
-        generation = Generation(key, written.outputs, counts, written.records, notes)
+        generation = Generation(key, written.outputs, counts, written.records, notes, written.plan)
         cache.save_generation(self.config.output_dir, generation)
         removed = writer.finish()
         cache.tidy()

@@ -22,7 +22,7 @@ from digest.fingerprints import code_fingerprint
 from digest.model import Article, Site
 
 CACHE_DIR = ".digest-cache"
-_SCHEMA = "digest-cache 2"  # bump when the tables change shape
+_SCHEMA = "digest-cache 3"  # bump when the tables change shape
 _TABLES = (
     "blobs (name TEXT PRIMARY KEY, value BLOB)",
     "entries (key BLOB PRIMARY KEY, entry BLOB)",
@@ -30,7 +30,7 @@ _TABLES = (
     "models (key BLOB PRIMARY KEY, site BLOB, problems BLOB, used REAL)",
     "digests (day TEXT PRIMARY KEY, key BLOB, html BLOB)",
     "generations (id TEXT PRIMARY KEY, created REAL, build_key BLOB, pages INT, counts BLOB,"
-    " records BLOB, notes BLOB)",
+    " records BLOB, notes BLOB, plan BLOB)",
 )
 _GENERATIONS_KEPT = 4  # output folders' records kept, for people who build to several places
 _MODELS_KEPT = 2
@@ -89,6 +89,7 @@ class Generation:
     records: dict[str, Record]
     notes: list[Problem]  # warnings of the steps after writing, said again by a build that
     # finds nothing to do
+    plan: bytes = b""  # names the pages written (page_plan.py); b"": unknown
 
 
 class _Compressed:
@@ -284,13 +285,14 @@ class BuildCache:
 
     def generation(self, out: Path) -> Generation | None:
         row = self.db.execute(
-            "SELECT build_key, pages, counts, records, notes FROM generations WHERE id = ?",
+            "SELECT build_key, pages, counts, records, notes, plan FROM generations WHERE id = ?",
             (str(out),),
         ).fetchone()
         if row is None:
             return None
         records = {path: Record._make(r) for path, r in marshal.loads(row[3]).items()}
-        return Generation(row[0], row[1], marshal.loads(row[2]), records, pickle.loads(row[4]))
+        notes = pickle.loads(row[4])
+        return Generation(row[0], row[1], marshal.loads(row[2]), records, notes, bytes(row[5]))
 
     def generation_key(self, out: Path) -> bytes | None:
         """The build key of out's last generation, without loading its records."""
@@ -303,7 +305,7 @@ class BuildCache:
         db = self.db
         db.execute("BEGIN")
         db.execute(
-            "INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO generations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 str(out),
                 time.time(),
@@ -312,6 +314,7 @@ class BuildCache:
                 marshal.dumps(generation.counts),
                 marshal.dumps({path: tuple(r) for path, r in generation.records.items()}),
                 pickle.dumps(generation.notes),
+                generation.plan,
             ),
         )
         db.execute("COMMIT")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from digest.build import BuildSession, stale_key
-from digest.cache import BuildCache, Generation, Record
+from digest.cache import BuildCache, Record
 from digest.search import index_files
 from digest.search_index import INDEX_DIR, Cancelled
 from digest.write import MANIFEST, checked_path
@@ -77,7 +77,7 @@ def make_deferred_index(
         if gone or records.keys() != last.records.keys():
             names = json.dumps(sorted(records), ensure_ascii=False).encode("utf-8")
             replace_file(out, MANIFEST, names)
-        generation = Generation(pending.build_key, last.pages, last.counts, records, last.notes)
+        generation = replace(last, build_key=pending.build_key, records=records)
         cache.save_generation(out, generation)
     session.pending = None
     if session.last is not None and session.last.saved_key == last.build_key:

@@ -97,7 +97,8 @@ def fast_render(
             written += placed
             records[path] = record._replace(page_key=None, fine=page.fingerprint())
         saved = stale_key(key) if config.search else key
-        generation = replace(generation, build_key=saved, records=records)
+        # Its pages follow no one model now: the next build makes every page's recipe.
+        generation = replace(generation, build_key=saved, records=records, plan=b"")
         cache.save_generation(out, generation)
     if config.search:
         session.pending = PendingIndex(config, patched, bodies, folder, selection.now, key)

@@ -294,6 +294,9 @@ class SiteRenderer:
         )
         self.settings = fingerprint(config_fingerprint(self.config), repr(theme.words))
         self.page_key = Fingerprinter(self.site_key, self.settings)  # + path and own inputs
+        # What every page's key shares. Two renderers with one plan_key make the same pages
+        # at the same paths, whose keys differ only by the bodies they show (key_at()).
+        self.plan_key = fingerprint(self.site_key, self.settings)
         self._templates: dict[str, bytes] = {}
         self._globals: dict[str, str] = {}
         self._digests: OrderedDict[date, str] = OrderedDict()
@@ -328,6 +331,20 @@ class SiteRenderer:
         path = url + "index.html" if path is None else path
         key = self.page_key(path, *extra)
         return Page(path, origin, key, _TemplatePage(self, template, url, root, context), group)
+
+    def key_at(self, path: str, article: Article | None = None) -> bytes:
+        """The key of the page at path, as pages() makes it; `article`: the one it shows,
+        for an article's own page (its body is the only input from outside the model)."""
+        return self.page_key(path, *self._body_key(article))
+
+    def _body_key(self, article: Article | None) -> tuple[bytes, ...]:
+        return () if article is None or self.bodies is None else (self.bodies.key(article),)
+
+    def article_pages(self) -> Iterator[tuple[str, Article, Day]]:
+        """Each article's own page as pages() makes it: (path, article, day)."""
+        for day in self.site.days:
+            for article in day.articles:
+                yield article.url + "index.html", article, day
 
     def _fingerprint(
         self, template: str, url: str, root: str, context: Callable[[], dict[str, Any]]
@@ -416,6 +433,12 @@ class SiteRenderer:
         return html
 
     def all_pages(self) -> Iterator[Output | Page]:
+        """Every output: the pages (made only if needed), then the files made every time."""
+        yield from self.pages()
+        yield from self.outputs()
+
+    def pages(self) -> Iterator[Page]:
+        """Every page: templates' pages, the days' exports and the sitemap."""
         # Days go in home-page order, so each digest is rendered once and used twice
         # while only one home page's worth of them is held.
         chunks = paginate(self.site.days, self.config.per_page)
@@ -436,10 +459,14 @@ class SiteRenderer:
                 "search/", "search.html", "search page", title=self.theme.words["search"]
             )
         yield self.not_found_page()
-        yield from self.feed_files()
-        yield from self.redirect_files()
         # The sitemap lists the pages above, so it comes last.
         yield from self.sitemap_files()
+
+    def outputs(self) -> Iterator[Output]:
+        """The files made on every build (no key names what they are made from): the feeds,
+        which carry bodies, the redirects and robots.txt."""
+        yield from self.feed_files()
+        yield from self.redirect_files()
         yield Output("robots.txt", robots_txt(self.config), "robots.txt")
 
     def redirect_files(self) -> Iterator[Output]:
@@ -586,7 +613,7 @@ class SiteRenderer:
             article.path,
             article.moment,
             partial(self._article_context, article, day),
-            extra=() if self.bodies is None else (self.bodies.key(article),),
+            extra=self._body_key(article),
         )
 
     def _article_context(self, article: Article, day: Day) -> dict[str, Any]:
