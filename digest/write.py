@@ -12,10 +12,12 @@ import marshal
 import os
 import shutil
 import stat
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 from digest.config import Config
 from digest.errors import OutputError, Problem
@@ -147,8 +149,8 @@ class SiteWriter:
         # The folders as strings ending in "/": a build joins a path to them per page.
         self._out_prefix = os.path.join(out_dir, "")
         self._staging_prefix = os.path.join(self.staging, "")
-        # What the staging folder holds, saved by the last build that swapped (see
-        # _known_staging()): read instead of walking thousands of folders again.
+        # What the staging and live folders hold, saved by the last build that swapped (see
+        # _known_staging() and _known_live()): read instead of walking thousands of folders.
         self.listing = listing
         self.written: dict[str, str] = {}  # path -> what produced it, for duplicate messages
         self.changed = 0
@@ -179,12 +181,14 @@ class SiteWriter:
             if self.staging.is_symlink() or (self.staging.exists() and not self.staging.is_dir()):
                 self.staging.unlink()
             self.staging.parent.mkdir(parents=True, exist_ok=True)
-            known = self._known_staging()
+            listed = self._read_listing()
+            known = self._known_staging(listed.get("staging"))
             self.staging.mkdir(exist_ok=True)
             if self.out.is_dir():
                 root = os.stat(self.out)
                 self._live_root = (root.st_ino, root.st_mtime_ns)
-                self._live, self._live_dirs = _walk(self.out)
+                live = self._known_live(root, listed.get("live"))
+                self._live, self._live_dirs = live or _walk(self.out)
                 os.chmod(self.staging, stat.S_IMODE(root.st_mode))
             self._staged, self._staged_dirs = known or _walk(self.staging)
             if self._live and not self._staged and not self._staged_dirs:
@@ -192,19 +196,28 @@ class SiteWriter:
         except OSError as e:
             raise _output_error(e, self.staging) from e
 
-    def _known_staging(self) -> tuple[dict[str, int], set[str]] | None:
-        """The staging folder's files (-> inode) and folders as the listing says, if it is
-        the very folder the listing was made for. The listing is removed first: from here
-        on the staging folder changes, and a build killed on the way leaves no listing,
-        so the next one walks the folder."""
+    def _read_listing(self) -> dict[str, object]:
+        """The listing the last build saved (see _save_listing()), removed as it is read:
+        from here on the folders change, and a build killed on the way leaves no listing,
+        so the next one walks the folders."""
         if self.listing is None:
-            return None
+            return {}
         try:
             data = self.listing.read_bytes()
             self.listing.unlink()
-            root = os.stat(self.staging, follow_symlinks=False)
-            (ino, mtime), files, folders = marshal.loads(data)
+            listed = marshal.loads(data)
         except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        return listed if isinstance(listed, dict) else {}
+
+    def _known_staging(self, listed: object) -> tuple[dict[str, int], set[str]] | None:
+        """The staging folder's files (-> inode) and folders as the listing says, if it is
+        the very folder the listing was made for."""
+        try:
+            stamp, files, folders = cast(tuple[object, object, object], listed)
+            ino, mtime = cast(tuple[object, object], stamp)
+            root = os.stat(self.staging, follow_symlinks=False)
+        except (OSError, ValueError, TypeError):
             return None
         if (root.st_ino, root.st_mtime_ns) != (ino, mtime) or not stat.S_ISDIR(root.st_mode):
             return None
@@ -212,13 +225,41 @@ class SiteWriter:
             return None
         return files, folders
 
-    def _save_listing(self, files: dict[str, int], folders: set[str]) -> None:
-        """Say what the staging folder holds now, for the next build's open()."""
+    def _known_live(
+        self, root: os.stat_result, listed: object
+    ) -> tuple[dict[str, int], set[str]] | None:
+        """The live folder's files (-> inode) and folders: what the last build swapped in,
+        as its listing says, with each folder changed since looked at again (see
+        _relist()); None if the listing is not about this very folder, or the clock went
+        back since (then the times cannot be trusted)."""
+        try:
+            ino, since, wall, files, folders = cast(tuple[object, ...], listed)
+        except (ValueError, TypeError):
+            return None
+        if root.st_ino != ino or not isinstance(since, int) or not isinstance(wall, int):
+            return None
+        if not isinstance(files, dict) or not isinstance(folders, set) or time.time_ns() < wall:
+            return None
+        try:
+            _relist(self._out_prefix, since, files, folders)
+        except OSError:
+            return None
+        return files, folders
+
+    def _complete_listing(self) -> tuple[int, int, int, dict[str, int], set[str]]:
+        """What the complete staging folder holds, for the next build's _known_live() once
+        it is live: its root's inode and ctime (the last change we made: any later change
+        to a folder gives it a ctime at least as late), the time, its files and folders."""
+        root = os.stat(self.staging, follow_symlinks=False)
+        files = dict(self._staged)
+        return root.st_ino, root.st_ctime_ns, time.time_ns(), files, _parents(files) - {""}
+
+    def _save_listing(self, staging: object, live: object) -> None:
+        """Say what the staging and live folders hold now, for the next build's open()."""
         if self.listing is None:
             return
         with contextlib.suppress(OSError):
-            root = os.stat(self.staging, follow_symlinks=False)
-            data = marshal.dumps(((root.st_ino, root.st_mtime_ns), files, folders))
+            data = marshal.dumps({"staging": staging, "live": live})
             partial = self.listing.with_name(self.listing.name + ".tmp")
             partial.write_bytes(data)
             os.replace(partial, self.listing)
@@ -244,8 +285,9 @@ class SiteWriter:
         return placed
 
     def note(self, placed: Placed) -> None:
-        """Count a file placed by put() in another process."""
+        """Count a file placed by put() in another process (and know it is there)."""
         self.changed += placed.changed
+        self._staged[placed.path] = placed.inode
 
     def put(self, key: str, data: bytes) -> Placed:
         """Place a claimed path's bytes in the staging folder: a link to the live file if
@@ -407,6 +449,7 @@ class SiteWriter:
 
     def _swap(self) -> None:
         try:
+            live = self._complete_listing()  # what the live site holds after the swap
             if not self.out.exists():
                 os.rename(self.staging, self.out)
                 # No previous site to become the next staging folder: make it now, while
@@ -418,10 +461,11 @@ class SiteWriter:
                     os.mkdir(self.staging)
                     linked, made = mirror(self.out, self.staging, files, folders)
                     if len(linked) == len(files) and made == folders:
-                        # A stat each (workers' files are not in _staged): cheap here.
-                        out = self.out
-                        inodes = {key: os.lstat(os.path.join(out, key)).st_ino for key in files}
-                        self._save_listing(inodes, folders)
+                        root = os.stat(self.staging, follow_symlinks=False)
+                        # Linked: the same inodes as the live files.
+                        inodes = {key: live[3].get(key, -1) for key in files}
+                        staged = ((root.st_ino, root.st_mtime_ns), inodes, folders)
+                        self._save_listing(staged, live)
             else:
                 if not _exchange(self.staging, self.out):
                     # No atomic exchange here: two renames, undone by the next build if a
@@ -434,8 +478,9 @@ class SiteWriter:
                 # something changed it since (then its folder's time differs: walk it).
                 with contextlib.suppress(OSError):
                     root = os.stat(self.staging, follow_symlinks=False)
-                    if (root.st_ino, root.st_mtime_ns) == self._live_root:
-                        self._save_listing(self._live, self._live_dirs)
+                    known = (root.st_ino, root.st_mtime_ns) == self._live_root
+                    previous = (self._live_root, self._live, self._live_dirs) if known else None
+                    self._save_listing(previous, live)
         except OSError as e:
             raise OutputError(
                 Problem(
@@ -521,6 +566,46 @@ def _walk(root: Path) -> tuple[dict[str, int], set[str]]:
                 else:
                     files[key] = item.inode()
     return files, folders
+
+
+def _relist(prefix: str, since: int, files: dict[str, int], folders: set[str]) -> None:
+    """Bring a listing of the folder at prefix (files -> inode, folders), made when its
+    root's ctime was `since`, up to date: a folder whose entries changed since (a file
+    added, removed or renamed there) has a ctime of `since` or later, and is listed again;
+    a folder gone (or now a file) is dropped with all it held, a folder new is walked.
+    A stat a folder, instead of listing every one. Raises OSError."""
+    changed = {""}  # the root, renamed by the swap
+    gone: list[str] = []
+    for folder in folders:
+        try:
+            st = os.lstat(prefix + folder)
+        except FileNotFoundError:
+            gone.append(folder)
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            gone.append(folder)
+        elif st.st_ctime_ns >= since:
+            changed.add(folder)
+    if gone:  # their parents changed too: listed again below
+        changed.update(folder.rpartition("/")[0] for folder in gone)
+        inside = tuple(folder + "/" for folder in gone)
+        for key in [key for key in files if key.startswith(inside)]:
+            del files[key]
+        folders.difference_update([f for f in folders if f.startswith(inside)], gone)
+        changed = {folder for folder in changed if folder == "" or folder in folders}
+    for key in [key for key in files if key.rpartition("/")[0] in changed]:
+        del files[key]
+    for folder in changed:
+        with os.scandir(prefix + folder if folder else prefix) as items:
+            for item in items:
+                key = f"{folder}/{item.name}" if folder else item.name
+                if not item.is_dir(follow_symlinks=False):
+                    files[key] = item.inode()
+                elif key not in folders:
+                    new_files, new_folders = _walk(Path(item.path))
+                    files.update((f"{key}/{rel}", ino) for rel, ino in new_files.items())
+                    folders.add(key)
+                    folders.update(f"{key}/{rel}" for rel in new_folders)
 
 
 def _unlink_file(path: str) -> None:
