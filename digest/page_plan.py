@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from digest.cache import Generation, Record
 from digest.fingerprints import fingerprint
-from digest.render import Output, Page, SiteRenderer
+from digest.render import Output, SiteRenderer
 from digest.settle import Job
 from digest.write import SiteWriter
 
@@ -107,13 +107,11 @@ def _from_records(
                 records[kept.path] = Record(key, old.fine, *kept.record)
                 continue
         redo[path] = old
-    found: list[Page] = []
-    for path in redo:
-        if path in shown:
-            article, day = shown[path]
-            found.append(renderer.article_page(article, day))
-    if len(found) < len(redo):  # others changed behind our back: find them among all pages
-        found += (page for page in renderer.pages() if page.path in redo and page.path not in shown)
+    if all(path in shown for path in redo):
+        found = [renderer.article_page(*shown[path]) for path in redo]
+    else:  # others changed behind our back: find them among all pages (and the sitemap's
+        # entries with them)
+        found = [page for page in renderer.pages() if page.path in redo]
     jobs = [Job(writer.claim(page.path, page.origin), page, redo[page.path]) for page in found]
     outputs = _write(renderer.outputs(), writer, records)
     return Plan(jobs, pages + outputs, last.plan)
