@@ -83,13 +83,14 @@ class BuildSession:
         """Whether a build left the live search index as it was (defer_search)."""
         return self.pending is not None
 
-    def theme(self, config: Config) -> tuple[Theme, bytes]:
-        """The theme for config and the fingerprint of its files."""
+    def theme(self, config: Config, cache_folder: Path | None = None) -> tuple[Theme, bytes]:
+        """The theme for config and the fingerprint of its files (compiled templates are
+        kept in cache_folder, when given)."""
         folders = theme_folders(config)
         key = files_fingerprint(folders)
         ident = (key, config.language, *folders)
         if self._kept is None or self._kept[0] != ident:
-            self._kept = (ident, Theme(config))
+            self._kept = (ident, Theme(config, cache_folder))
         return self._kept[1], key
 
 
@@ -262,7 +263,8 @@ def build(
     session = options.session or BuildSession()
     kept = session.last, session.fast  # put back if the build is given up
     session.last = None  # until this build is done (a failed one leaves nothing to build on)
-    theme, theme_key = session.theme(config)
+    folder = options.cache_dir or config.site_dir / CACHE_DIR
+    theme, theme_key = session.theme(config, folder)
     run = _Run(
         config=config,
         theme=theme,
@@ -275,7 +277,6 @@ def build(
         warnings=warnings,
         keep=options.session is not None,
     )
-    folder = options.cache_dir or config.site_dir / CACHE_DIR
     try:
         result = _build_in(folder, run, warnings)
     except BuildCancelled:

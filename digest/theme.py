@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import pickle
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,9 +31,11 @@ class Theme:
     """Compiled once and used for every page of a build, and by a long-running process
     (serve, build --watch) for its next builds while the theme's files stay the same."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, cache_folder: Path | None = None) -> None:
+        """`cache_folder`: where compiled templates are kept for the next process."""
         self.folders = theme_folders(config)
         self.language = config.language
+        self.compiled = None if cache_folder is None else cache_folder / "templates"
         self._templates: dict[str, jinja2.Template] = {}
         self._closures: dict[str, tuple[dict[str, str], set[str], bool]] = {}
 
@@ -53,11 +57,27 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            bytecode_cache=self._bytecode_cache(),
         )
         # `tojson` (JSON-LD) writes letters as they are, not as \uXXXX: a Ukrainian headline is
         # a third the bytes. It still escapes < > & ' (safe inside <script>).
         env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
         return env
+
+    def _bytecode_cache(self) -> jinja2.BytecodeCache | None:
+        """Jinja's own store of compiled templates, by name and source (a process that
+        renders one page spends most of its time compiling the templates otherwise)."""
+        import jinja2
+
+        if self.compiled is None:
+            return None
+        try:
+            self.compiled.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
+        if not os.access(self.compiled, os.W_OK | os.X_OK):
+            return None  # Jinja would fail to keep what it compiled
+        return jinja2.FileSystemBytecodeCache(str(self.compiled))
 
     @functools.cached_property
     def words(self) -> dict[str, object]:
@@ -88,8 +108,50 @@ class Theme:
         them names another template only at render time) for a template and all it pulls in."""
         found = self._closures.get(name)
         if found is None:
-            found = self._closures[name] = _template_closure(self.env, name)
+            found = self._kept_closure(name)
+        if found is None:
+            found = _template_closure(self.env, name)
+            self._keep_closure(name, found)
+        self._closures[name] = found
         return found
+
+    def _closure_file(self, name: str) -> Path | None:
+        if self.compiled is None:
+            return None
+        import jinja2
+
+        from digest.fingerprints import code_fingerprint
+
+        ident = f"{name}\0{jinja2.__version__}\0{code_fingerprint().hex()}"
+        return self.compiled / f"closure-{hashlib.blake2b(ident.encode()).hexdigest()[:32]}"
+
+    def _kept_closure(self, name: str) -> tuple[dict[str, str], set[str], bool] | None:
+        """The closure kept by an earlier process, if every template in it is still the
+        same text (found the same way: the loader's source)."""
+        path = self._closure_file(name)
+        if path is None:
+            return None
+        try:
+            kept = pickle.loads(path.read_bytes())
+            sources = kept[0]
+            loader = self.env.loader
+            assert loader is not None
+            if all(loader.get_source(self.env, n)[0] == text for n, text in sources.items()):
+                return kept  # type: ignore[no-any-return]
+        except Exception:  # missing, unreadable, a template gone: made again
+            return None
+        return None
+
+    def _keep_closure(self, name: str, found: tuple[dict[str, str], set[str], bool]) -> None:
+        path = self._closure_file(name)
+        if path is None or any(text.startswith("unreadable ") for text in found[0].values()):
+            return
+        try:
+            partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            partial.write_bytes(pickle.dumps(found, pickle.HIGHEST_PROTOCOL))
+            os.replace(partial, path)
+        except OSError:
+            pass
 
     def static_files(self) -> Iterator[tuple[str, Path]]:
         """(output path under static/, source file), the site's theme winning over the built-in."""

@@ -8,8 +8,8 @@ import ctypes
 import errno
 import hashlib
 import json
-import marshal
 import os
+import pickle
 import shutil
 import stat
 import time
@@ -205,8 +205,8 @@ class SiteWriter:
         try:
             data = self.listing.read_bytes()
             self.listing.unlink()
-            listed = marshal.loads(data)
-        except (OSError, EOFError, ValueError, TypeError):
+            listed = pickle.loads(data)
+        except Exception:  # missing or garbled (unpickling garbage raises many kinds)
             return {}
         return listed if isinstance(listed, dict) else {}
 
@@ -259,7 +259,7 @@ class SiteWriter:
         if self.listing is None:
             return
         with contextlib.suppress(OSError):
-            data = marshal.dumps({"staging": staging, "live": live})
+            data = pickle.dumps({"staging": staging, "live": live}, pickle.HIGHEST_PROTOCOL)
             partial = self.listing.with_name(self.listing.name + ".tmp")
             partial.write_bytes(data)
             os.replace(partial, self.listing)
