@@ -47,6 +47,17 @@ class Fingerprinter:
         _feed(h, parts)
         return h.digest()
 
+    def path_key(self, path: str, data: bytes | None = None) -> bytes:
+        """self(path) or self(path, data), hashed in one go: an edit build checks a key
+        per page of the site."""
+        name = path.encode("utf-8", "surrogatepass")
+        framed = len(name).to_bytes(8, "little") + name
+        if data is not None:
+            framed += len(data).to_bytes(8, "little") + data
+        h = self._start.copy()
+        h.update(framed)
+        return h.digest()
+
 
 @functools.cache
 def code_fingerprint() -> bytes:

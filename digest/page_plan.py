@@ -92,6 +92,7 @@ def _from_records(
     path (and an article page's body key) without the page's recipe; only pages whose key
     differs or whose live file is not as recorded get one."""
     shown = {path: (article, day) for path, article, day in renderer.article_pages()}
+    feeds = renderer.feed_inputs()
     redo: dict[str, Record] = {}
     for n, (path, old) in enumerate(last.records.items()):
         if old.page_key is None:
@@ -99,7 +100,7 @@ def _from_records(
         if n % CHECK_EVERY == 0:
             check()
         where = shown.get(path)
-        key = renderer.key_at(path, None if where is None else where[0])
+        key = renderer.key_at(path, feeds.get(path, ()) if where is None else (where[0],))
         if key == old.page_key:
             origin = path if where is None else where[0].path
             kept = writer.keep(path, origin, old.stamp)
@@ -107,8 +108,9 @@ def _from_records(
                 records[kept.path] = Record(key, old.fine, *kept.record)
                 continue
         redo[path] = old
-    if all(path in shown for path in redo):
-        found = [renderer.article_page(*shown[path]) for path in redo]
+    if all(path in shown or path in feeds for path in redo):
+        found = [renderer.article_page(*shown[path]) for path in redo if path in shown]
+        found += [page for page in renderer.feed_pages() if page.path in redo]
     else:  # others changed behind our back: find them among all pages (and the sitemap's
         # entries with them)
         found = [page for page in renderer.pages() if page.path in redo]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import pickle
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +30,7 @@ from digest.fingerprints import parse_fingerprint
 from digest.group import Selection, TopicIndex, is_published
 from digest.model import Article, Day
 from digest.reading import Parsed, parse_file
-from digest.render import Output, Page, SiteRenderer
+from digest.render import Page, SiteRenderer
 from digest.sources import ArticleReader
 from digest.write import output_matches
 
@@ -75,10 +75,9 @@ def quick_build(
         if len(where) != len(read):
             return None
         pages = [renderer.article_page(article, day) for article, day in where]
-        feeds = list(_feeds_showing(renderer, {article.path for article, _day in where}))
+        pages += _feeds_showing(renderer, {article.path for article, _day in where})
         # All made before any is put: a page that fails to render leaves the site as it was.
         made: list[tuple[str, bytes, Page | None]] = [(p.path, p.make(), p) for p in pages]
-        made += [(output.path, output.data, None) for output in feeds]
         records = dict(generation.records)
         if any(path not in records for path, _data, _page in made):
             return None  # a page the last build did not write: not the same site
@@ -108,7 +107,7 @@ def quick_build(
         files=len(records),
         changed=written,
         parsed=len(read),
-        rendered=len(pages),
+        rendered=len(where),
         counts=generation.counts,
         seconds=time.perf_counter() - started,
     )
@@ -175,14 +174,12 @@ def _read_again(last: LastBuild, changed: Collection[Path]) -> list[Parsed] | No
     return read
 
 
-def _feeds_showing(renderer: SiteRenderer, paths: set[str]) -> Iterator[Output]:
+def _feeds_showing(renderer: SiteRenderer, paths: set[str]) -> list[Page]:
     """The feeds that carry the articles at paths in full: those they are among the newest
     of (the site's, their topics')."""
-    site, limit = renderer.site, renderer.config.feed_limit
-    whole = any(a.path in paths for a in site.articles[:limit])
-    topics = {g.topic.key for g in site.topics if any(a.path in paths for a in g.articles[:limit])}
-    if whole or topics:
-        yield from renderer.feed_files(topics, whole)
+    shown = renderer.feed_inputs()
+    wanted = {feed for feed, articles in shown.items() if any(a.path in paths for a in articles)}
+    return [page for page in renderer.feed_pages() if page.path in wanted] if wanted else []
 
 
 def _articles(days: tuple[Day, ...], paths: set[str]) -> list[tuple[Article, Day]]:

@@ -134,6 +134,24 @@ class _Made:
         return self.renderer._deferred_fingerprint(self.function, self.args)
 
 
+class _Feed:
+    """A feed: made with the others when one is needed. What it is made from is the model,
+    the settings (and the theme's words) and the bodies it carries: not the templates."""
+
+    __slots__ = ("path", "renderer", "shown")
+
+    def __init__(self, renderer: SiteRenderer, path: str, shown: tuple[Article, ...]) -> None:
+        self.renderer, self.path, self.shown = renderer, path, shown
+
+    def make(self) -> bytes:
+        return self.renderer.feed_file(self.path)
+
+    def fingerprint(self) -> bytes:
+        renderer = self.renderer
+        bodies = [renderer.bodies.key(a) for a in self.shown] if renderer.bodies else []
+        return fingerprint(b"feed", renderer.settings, renderer.model_key, self.path, *bodies)
+
+
 class Digests(Protocol):
     """Where rendered day digests are kept between builds, by day and fingerprint."""
 
@@ -301,6 +319,7 @@ class SiteRenderer:
         self._globals: dict[str, str] = {}
         self._digests: OrderedDict[date, str] = OrderedDict()
         self._sitemaps: dict[tuple[SitemapEntry, ...], dict[str, bytes]] = {}
+        self._feeds: dict[str, bytes] | None = None
 
     def page(
         self, url: str, template: str, origin: str, updated: datetime | None = None, **context: Any
@@ -332,10 +351,15 @@ class SiteRenderer:
         key = self.page_key(path, *extra)
         return Page(path, origin, key, _TemplatePage(self, template, url, root, context), group)
 
-    def key_at(self, path: str, article: Article | None = None) -> bytes:
-        """The key of the page at path, as pages() makes it; `article`: the one it shows,
-        for an article's own page (its body is the only input from outside the model)."""
-        return self.page_key(path, *self._body_key(article))
+    def key_at(self, path: str, shown: Sequence[Article] = ()) -> bytes:
+        """The key of the page at path, as pages() makes it; `shown`: the articles whose
+        bodies it shows (an article's own page, a feed), its only inputs from outside the
+        model."""
+        if not shown or self.bodies is None:
+            return self.page_key.path_key(path)
+        if len(shown) == 1:
+            return self.page_key.path_key(path, self.bodies.key(shown[0]))
+        return self.page_key(path, *[self.bodies.key(article) for article in shown])
 
     def _body_key(self, article: Article | None) -> tuple[bytes, ...]:
         return () if article is None or self.bodies is None else (self.bodies.key(article),)
@@ -459,13 +483,13 @@ class SiteRenderer:
                 "search/", "search.html", "search page", title=self.theme.words["search"]
             )
         yield self.not_found_page()
+        yield from self.feed_pages()
         # The sitemap lists the pages above, so it comes last.
         yield from self.sitemap_files()
 
     def outputs(self) -> Iterator[Output]:
-        """The files made on every build (no key names what they are made from): the feeds,
-        which carry bodies, the redirects and robots.txt."""
-        yield from self.feed_files()
+        """The files made on every build (no key names what they are made from): the
+        redirects and robots.txt."""
         yield from self.redirect_files()
         yield Output("robots.txt", robots_txt(self.config), "robots.txt")
 
@@ -492,6 +516,30 @@ class SiteRenderer:
         if files is None:
             files = self._sitemaps[entries] = dict(sitemaps(entries, self.config))
         return files[path]
+
+    def feed_inputs(self) -> dict[str, tuple[Article, ...]]:
+        """Each feed's path, with the articles it carries in full (see _feed_site())."""
+        limit = self.config.feed_limit
+        newest = self.site.articles[:limit]
+        found = {"feed.xml": newest, "rss.xml": newest, "feed.json": newest}
+        for group in self.site.topics:
+            found[group.topic.url + "feed.xml"] = group.articles[:limit]
+        return found
+
+    def feed_pages(self) -> Iterator[Page]:
+        """The feeds as pages, made only when their key changed: besides the model, theme
+        and settings, it names the bodies they carry."""
+        origins = {"feed.xml": "Atom feed", "rss.xml": "RSS feed", "feed.json": "JSON feed"}
+        for path, shown in self.feed_inputs().items():
+            key = self.key_at(path, shown)
+            origin = origins.get(path) or f"topic feed {path.removesuffix('feed.xml')}"
+            yield Page(path, origin, key, _Feed(self, path, shown))
+
+    def feed_file(self, path: str) -> bytes:
+        """The feed at path (every feed is made the first time one is asked for)."""
+        if self._feeds is None:
+            self._feeds = {output.path: output.data for output in self.feed_files()}
+        return self._feeds[path]
 
     def feed_files(
         self, topics: Collection[str] | None = None, whole: bool = True

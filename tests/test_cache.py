@@ -79,7 +79,7 @@ def test_a_body_edit_renders_its_page_and_the_full_text_feeds_only(make_site: Ma
     path.write_text(path.read_text(encoding="utf-8") + "\nНовий абзац.\n", encoding="utf-8")
     result = build_at_now(site)
     assert result.parsed == 1
-    assert result.rendered == 1  # the article page; the feeds are remade every time
+    assert result.rendered == 5  # the article page and the four feeds carrying its body
     assert "Новий абзац." in read(site, ARTICLE_PAGE)
     assert changed_between(before, files_of(site)) == {
         ARTICLE_PAGE,
@@ -303,7 +303,7 @@ def test_a_wire_story_edit_renders_its_page_unless_its_keyword_topics_change(
     story = site / "content/c.txt"
     story.write_text(story.read_text().replace("Далі.", "Далі буде."), encoding="utf-8")
     result = build_at_now(site)
-    assert (result.parsed, result.rendered) == (1, 1)
+    assert (result.parsed, result.rendered) == (1, 4)  # with the site's three feeds
     assert "Далі буде." in read(site, "2026/02/11/novyna-dnia/index.html")
 
     # A keyword in the body of a story whose headline and lede match none: it joins that
@@ -325,6 +325,9 @@ def test_a_prefixed_fingerprint_is_the_fingerprint_of_all_its_parts() -> None:
     keys = Fingerprinter(*prefix)
     for parts in [(), ("a/index.html",), ("2026/11/x/index.html", b"body key"), ("\ud800",)]:
         assert keys(*parts) == fingerprint(*prefix, *parts)
+    # An edit build checks a key per page the quick way (path_key): the same keys.
+    assert keys.path_key("2026/11/x/index.html") == keys("2026/11/x/index.html")
+    assert keys.path_key("ї/\ud800", b"body key") == keys("ї/\ud800", b"body key")
     # Parts cannot run together: moving a byte between parts changes the key.
     assert Fingerprinter(b"ab")(b"c") != Fingerprinter(b"a")(b"bc")
 

@@ -74,8 +74,8 @@ def test_an_edited_body_makes_only_its_page_again(make_site: MakeSite, recipes: 
     edit_body(site, "Доповнено вдень: бюджет ухвалили ʼостаточноʼ.")
     recipes.clear()
     result = build_at_now(site)
-    assert recipes == []  # the pages were those of the last build: no recipe but one
-    assert result.rendered == 1
+    assert recipes == []  # the pages were those of the last build: no recipe but five
+    assert result.rendered == 5  # its page, and the four feeds that carry its body
     assert "ʼостаточноʼ" in read(site, "2026/02/10/uriad-ukhvalyv-biudzhet/index.html")
     assert "ʼостаточноʼ" in read(site, "feed.xml")
     same_as_from_scratch(site)
@@ -95,10 +95,25 @@ def test_pages_changed_in_the_output_are_made_again(
     recipes.clear()
     result = build_at_now(site)
     assert recipes == [1]  # the pages not as recorded were found among all pages
-    assert result.rendered == 4  # the edited article, the day, the topic and the sitemap
+    # The edited article and the four feeds, the day, the topic's page and feed, the sitemap.
+    assert result.rendered == 9
     assert "Театр відкрив сезон" in read(site, "2026/02/11/index.html")
     assert "Переговори в Брюсселі" in read(site, "tags/diplomacy/index.html")
     assert "uriad-ukhvalyv-biudzhet" in read(site, "sitemap.xml")
+    same_as_from_scratch(site)
+
+
+def test_feeds_not_carrying_the_edited_body_are_kept(
+    make_site: MakeSite, recipes: list[int]
+) -> None:
+    site = make_site(SITE, config=CONFIG + "feeds: {limit: 1}\n")
+    build_at_now(site)
+    feed = (site / "_site/feed.xml").stat()
+    edit_body(site, "Старе, у стрічках його вже немає.")
+    recipes.clear()
+    assert build_at_now(site).rendered == 1
+    assert recipes == []
+    assert (site / "_site/feed.xml").stat().st_ino == feed.st_ino  # the same file, kept
     same_as_from_scratch(site)
 
 
