@@ -94,20 +94,27 @@ def _from_records(
     shown = {path: (article, day) for path, article, day in renderer.article_pages()}
     feeds = renderer.feed_inputs()
     redo: dict[str, Record] = {}
+    same: list[tuple[str, str, tuple[int, int, int]]] = []  # (path, origin, the file's stamp)
     for n, (path, old) in enumerate(last.records.items()):
         if old.page_key is None:
-            continue  # made on every build (feeds, static files, the search index)
+            continue  # made on every build (static files, redirects, the search index)
         if n % CHECK_EVERY == 0:
             check()
         where = shown.get(path)
         key = renderer.key_at(path, feeds.get(path, ()) if where is None else (where[0],))
         if key == old.page_key:
-            origin = path if where is None else where[0].path
-            kept = writer.keep(path, origin, old.stamp)
-            if kept is not None:
-                records[kept.path] = Record(key, old.fine, *kept.record)
-                continue
-        redo[path] = old
+            same.append((path, path if where is None else where[0].path, old.stamp))
+        else:
+            redo[path] = old
+    failed, copied = writer.keep_all(same)
+    for path, _origin, _stamp in same:
+        records[path] = last.records[path]  # the very file recorded: the same record
+    for path in failed:
+        redo[path] = records.pop(path)
+    for path, placed in copied.items():
+        records[path] = records[path]._replace(
+            size=placed.size, mtime_ns=placed.mtime_ns, inode=placed.inode
+        )
     if all(path in shown or path in feeds for path in redo):
         found = [renderer.article_page(*shown[path]) for path in redo if path in shown]
         found += [page for page in renderer.feed_pages() if page.path in redo]

@@ -162,6 +162,7 @@ class SiteWriter:
         self._dirs: set[str] = {""}  # folders known to exist in the staging folder
         self._live_dirs: set[str] = set()
         self._live_root: tuple[int, int] | None = None  # (inode, mtime) of out when opened
+        self._needed: set[str] = {""}  # the folders the staging folder holds, once complete
 
     # --- the staging folder -------------------------------------------------------------
 
@@ -251,8 +252,13 @@ class SiteWriter:
         it is live: its root's inode and ctime (the last change we made: any later change
         to a folder gives it a ctime at least as late), the time, its files and folders."""
         root = os.stat(self.staging, follow_symlinks=False)
-        files = dict(self._staged)
-        return root.st_ino, root.st_ctime_ns, time.time_ns(), files, _parents(files) - {""}
+        return (
+            root.st_ino,
+            root.st_ctime_ns,
+            time.time_ns(),
+            dict(self._staged),
+            self._needed - {""},
+        )
 
     def _save_listing(self, staging: object, live: object) -> None:
         """Say what the staging and live folders hold now, for the next build's open()."""
@@ -328,6 +334,29 @@ class SiteWriter:
             return None
         self.claim(rel, origin)
         return self._link(rel, st)
+
+    def keep_all(
+        self, files: list[tuple[str, str, tuple[int, int, int]]]
+    ) -> tuple[list[str], dict[str, Placed]]:
+        """keep() for many (path, origin, record), in one go: an edit build keeps every
+        page of the site. Returns the paths not kept (the live file is not as recorded)
+        and the files kept that are not the recorded file (copied, where links fail)."""
+        out, staged, failed, copied = self._out_prefix, self._staged, [], {}
+        for rel, origin, record in files:
+            try:
+                st = os.stat(out + rel)
+            except OSError:
+                failed.append(rel)
+                continue
+            if (st.st_size, st.st_mtime_ns, st.st_ino) != record:
+                failed.append(rel)
+                continue
+            self.claim(rel, origin)
+            if staged.get(rel) != st.st_ino:  # else the staging folder has it (the usual case)
+                placed = self._link(rel, st)
+                if placed.inode != st.st_ino:
+                    copied[rel] = placed
+        return failed, copied
 
     def keep_live(self, rel: str, origin: str) -> Placed | None:
         """Carry the live file at rel over as it is, for a step that knows it is unchanged;
@@ -411,7 +440,7 @@ class SiteWriter:
         this; finish() calls it again for what they add."""
         self.open()
         try:
-            needed = _parents(self.written)
+            needed = self._needed = _parents(self.written)
             # The user's files come along, unless one of ours now takes their place.
             foreign = [
                 key

@@ -199,3 +199,24 @@ def test_a_folder_replaced_in_the_output_is_looked_at_anew(
     assert "Театр відкрив сезон" in read(site, "2026/02/11/index.html")
     assert "Театр відкрив сезон" in read(site, "2026/02/11/teatr-vidkryv-sezon/index.html")
     same_as_from_scratch(site)
+
+
+def test_where_links_fail_the_kept_pages_are_copied(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a filesystem without hard links each kept page is a copy: its record must say
+    so, or the next build would take every page for changed behind its back."""
+    site = make_site(SITE, config=CONFIG)
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    build_at_now(site)
+    build_at_now(site)
+    shutil.rmtree(site / ".digest-cache/output")  # the staging folder: every page copied
+    edit_body(site, "Без посилань.")
+    assert build_at_now(site).rendered == 5
+    edit_body(site, "І знову.")
+    assert build_at_now(site).rendered == 5  # the copies were recorded as they are
+    same_as_from_scratch(site)
