@@ -249,8 +249,10 @@ class SiteWriter:
 
     def _complete_listing(self) -> tuple[int, int, int, dict[str, int], set[str]]:
         """What the complete staging folder holds, for the next build's _known_live() once
-        it is live: its root's inode and ctime (the last change we made: any later change
-        to a folder gives it a ctime at least as late), the time, its files and folders."""
+        it is live: its root's inode and ctime (the filesystem's time now or a little
+        before: any change to a folder from here on gives it a ctime at least as late; a
+        folder we changed later than the root is just listed again), the time, its files
+        and folders."""
         root = os.stat(self.staging, follow_symlinks=False)
         return (
             root.st_ino,
