@@ -22,11 +22,12 @@ def index_files(
     now: datetime,
     live: Path,
     cancelled: Callable[[], bool] = lambda: False,
+    model: bytes = b"",
 ) -> list[tuple[str, bytes | None]]:
     """The index files of the site's published articles (paths under search/index/), made
     from the previous build's index in the live site where that one can be brought up to
     date. Raises search_index.Cancelled when `cancelled()` says so, having stored nothing."""
-    return list(stream_index_files(site, bodies, cache_folder, now, live, cancelled))
+    return list(stream_index_files(site, bodies, cache_folder, now, live, cancelled, model))
 
 
 def stream_index_files(
@@ -36,11 +37,13 @@ def stream_index_files(
     now: datetime,
     live: Path,
     cancelled: Callable[[], bool] = lambda: False,
+    model: bytes = b"",
 ) -> Iterator[tuple[str, bytes | None]]:
-    """index_files() one file at a time: a large index is never held whole."""
-    store = TermStore(cache_folder / TERMS_FILE, fingerprint(code_fingerprint(), "search 1"))
+    """index_files() one file at a time: a large index is never held whole. `model` is the
+    site model's key, if known (see stream_search_files())."""
+    store = TermStore(cache_folder / TERMS_FILE, fingerprint(code_fingerprint(), "search 2"))
     try:
-        yield from stream_search_files(site, bodies, store, now, live, cancelled)
+        yield from stream_search_files(site, bodies, store, now, live, cancelled, model)
     finally:
         store.close()
 
