@@ -222,3 +222,72 @@ def test_terms_read_in_worker_processes_make_the_same_index(
     build(site, BuildOptions(now=NOW, output_dir=forked, cache_dir=tmp_path / "forked-cache"))
     assert compare_outputs(site / "_site", forked) == []
     assert postings(site, "війна") == [0, 1, 2]
+
+
+@pytest.mark.slow
+def test_a_body_edit_updates_the_index_without_making_every_row_again(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit below the lede leaves the site model as it was: the articles' rows (url,
+    title, date, topics, excerpt) are not made again, yet the words and forms lists follow
+    the edit exactly as a fresh build writes them."""
+    site = make_site(SEARCH_SITE, config=SEARCH_CONFIG)
+    build_at_now(site)
+    rows: list[str] = []
+    original = search_index._row
+
+    def counting(article: Any, numbers: dict[str, int]) -> Any:
+        rows.append(article.title)
+        return original(article, numbers)
+
+    monkeypatch.setattr(search_index, "_row", counting)
+    a2 = site / "content/a2.md"
+    # A new word comes ("Женеві", a new form of a new lemma), one goes ("абзац").
+    a2.write_text(
+        a2.read_text(encoding="utf-8").replace(
+            "Другий абзац про бюджет.", "Про бюджет говорили у Женеві."
+        ),
+        encoding="utf-8",
+    )
+    build_at_now(site)
+    assert rows == []
+    assert postings(site, "абзац") == []
+    assert postings(site, "женева") == [1]
+    fresh = tmp_path / "fresh"
+    build(site, BuildOptions(now=NOW, output_dir=fresh, cache_dir=tmp_path / "fresh-cache"))
+    assert rows  # a fresh build makes them
+    assert compare_outputs(site / "_site", fresh) == []
+    # A title edit (a new model) makes the rows again, with the excerpts stored.
+    a2.write_text(
+        a2.read_text(encoding="utf-8").replace("Звіт про наслідки", "Звіт про втрати"),
+        encoding="utf-8",
+    )
+    build_at_now(site)
+    assert index(site)["d/0.json"][1][1] == "Звіт про втрати"  # type: ignore[index]
+    again = tmp_path / "again"
+    build(site, BuildOptions(now=NOW, output_dir=again, cache_dir=tmp_path / "again-cache"))
+    assert compare_outputs(site / "_site", again) == []
+
+
+@pytest.mark.slow
+def test_an_index_file_changed_behind_our_back_is_made_again_by_the_next_edit(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(SEARCH_SITE, config=SEARCH_CONFIG)
+    build_at_now(site)
+    shards = index(site)["meta.json"]["shards"]  # type: ignore[index]
+    shard = site / "_site" / INDEX_DIR / f"t/{shard_of('нарада', shards)}.json"
+    damaged = json.loads(shard.read_bytes())
+    damaged["нарада"] = ["нараду", [2]]  # a wrong posting, as a broken copy might hold
+    shard.write_text(json.dumps(damaged, ensure_ascii=False), encoding="utf-8")
+    a6 = site / "content/a6.md"
+    a6.write_text(
+        a6.read_text(encoding="utf-8").replace("нараду", "нараду щодо електроенергії"),
+        encoding="utf-8",
+    )
+    build_at_now(site)
+    assert postings(site, "нарада") == [5]
+    assert postings(site, "електроенергія") == [5]
+    fresh = tmp_path / "fresh"
+    build(site, BuildOptions(now=NOW, output_dir=fresh, cache_dir=tmp_path / "fresh-cache"))
+    assert compare_outputs(site / "_site", fresh) == []
