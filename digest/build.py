@@ -355,6 +355,11 @@ class _Run:
 
     def build(self, cache: BuildCache) -> BuildResult:
         self.warnings = list(self.warnings)
+        from digest.search import stored_lemmas
+        from digest.words import remember_lemmas
+
+        # Words earlier builds met need no dictionary: an edit build seldom loads it.
+        remember_lemmas(partial(stored_lemmas, cache.folder))
         read = self.read(cache)
         self.session.check()
         keyed = self.key(read)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from digest import search_index
+from digest import search_index, words
 from digest.build import BuildOptions, build
 from digest.search_index import INDEX_DIR, shard_count, shard_of
 from digest.verify import compare_outputs
@@ -288,6 +288,37 @@ def test_an_index_file_changed_behind_our_back_is_made_again_by_the_next_edit(
     build_at_now(site)
     assert postings(site, "нарада") == [5]
     assert postings(site, "електроенергія") == [5]
+    fresh = tmp_path / "fresh"
+    build(site, BuildOptions(now=NOW, output_dir=fresh, cache_dir=tmp_path / "fresh-cache"))
+    assert compare_outputs(site / "_site", fresh) == []
+
+
+@pytest.mark.slow
+def test_an_edit_with_known_words_needs_no_dictionary(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lemmas an earlier build found are kept with the index: the next build, in a new
+    process, reads an edited article without loading pymorphy3's dictionary (~0.15 s)."""
+    site = make_site(SEARCH_SITE, config=SEARCH_CONFIG)
+    build_at_now(site)
+    words.lemmas.cache_clear()  # as a new process starts
+    monkeypatch.setattr(words, "_found", {})
+    asked: list[str] = []
+    original = words._lemmas
+
+    def counting(word: str) -> tuple[str, ...]:
+        asked.append(word)
+        return original(word)
+
+    monkeypatch.setattr(words, "_lemmas", counting)
+    a6 = site / "content/a6.md"
+    a6.write_text(a6.read_text(encoding="utf-8").replace("нараду", "нараду у Києві"))
+    build_at_now(site)
+    assert asked == []
+    assert postings(site, "київ") == [1, 3, 4, 5]
+    a6.write_text(a6.read_text(encoding="utf-8").replace("у Києві", "щодо електроенергії"))
+    build_at_now(site)
+    assert asked == ["електроенергії"]  # a new word: looked up (a stopword was known)
     fresh = tmp_path / "fresh"
     build(site, BuildOptions(now=NOW, output_dir=fresh, cache_dir=tmp_path / "fresh-cache"))
     assert compare_outputs(site / "_site", fresh) == []
