@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Protocol
 
 from digest.model import Article, Site
-from digest.words import lemmas, words
+from digest.words import distinct_words, lemmas
 from digest.workers import can_fork, die_with
 
 INDEX_DIR = "search/index"
@@ -49,7 +49,6 @@ _SHARD_TARGET = 24  # articles per shard: ~10 KB shards at news-sized articles
 _MIN_SHARDS, _MAX_SHARDS = 8, 8192
 _EPOCH = date(1970, 1, 1).toordinal()
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 
 class Bodies(Protocol):
@@ -75,19 +74,21 @@ class ArticleTerms:
 
 
 def plain_text(body_html: str) -> str:
-    """The visible text of an article body (HTML the reader made: tags, entities)."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body_html))).strip()
+    """The visible text of an article body (HTML the reader made: tags, entities), its
+    whitespace runs one space (str.split() splits where the pattern \\s+ matches)."""
+    return " ".join(html.unescape(_TAG.sub(" ", body_html)).split())
 
 
 def article_terms(title: str, summary: str, body_html: str) -> ArticleTerms:
     text = plain_text(body_html)
-    in_title = dict.fromkeys(words(title))
-    in_body = dict.fromkeys(w for w in words(summary + " " + text) if w not in in_title)
+    in_title = distinct_words(title)
+    seen = set(in_title)
+    in_body = [w for w in distinct_words(summary + " " + text) if w not in seen]
     return ArticleTerms(tuple(in_title), tuple(in_body), excerpt(summary or text))
 
 
 def excerpt(text: str) -> str:
-    text = _SPACE.sub(" ", text).strip()
+    text = " ".join(text.split())
     if len(text) <= EXCERPT_CHARS:
         return text
     cut = text.rfind(" ", 0, EXCERPT_CHARS)
