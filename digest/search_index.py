@@ -31,9 +31,11 @@ import os
 import re
 import sqlite3
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Protocol
 
@@ -472,12 +474,11 @@ def _live_files(live: Path | None, state: IndexState | None) -> Path | None:
 
 def _doc_lemmas(terms: ArticleTerms, store: TermStore) -> dict[str, int]:
     """Lemma -> 1 if a form of it is in the title, else 0."""
-    found: dict[str, int] = {}
-    for title, group in ((1, terms.title), (0, terms.body)):
-        for form in group:
-            for lemma in store.lemmas_of(form):
-                if lemma not in found:
-                    found[lemma] = title
+    known = store.lemmas
+    for form in set(terms.title).union(terms.body) - known.keys():
+        store.lemmas_of(form)
+    found = dict.fromkeys(chain.from_iterable(map(known.__getitem__, terms.body)), 0)
+    found.update(dict.fromkeys(chain.from_iterable(map(known.__getitem__, terms.title)), 1))
     return found
 
 
@@ -493,13 +494,13 @@ def _write_all(
     shards = state.shards
     postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}  # the article a lemma's postings end with
-    form_docs = state.form_docs
+    counted: Counter[str] = Counter()  # form -> in how many articles
     count = 0
     for number, doc in enumerate(terms):
         count += 1
         rows[number] = (*rows[number][:4], doc.excerpt)
-        for form in (*doc.title, *doc.body):
-            form_docs[form] = form_docs.get(form, 0) + 1
+        counted.update(doc.title)
+        counted.update(doc.body)
         for lemma, title in _doc_lemmas(doc, store).items():
             gaps = postings.get(lemma)
             if gaps is None:
@@ -509,6 +510,9 @@ def _write_all(
             last[lemma] = number
     assert count == len(rows), "an article's terms are missing"
     del last
+    form_docs = state.form_docs
+    form_docs.update(counted)
+    del counted
     digests = state.digests
     build = hashlib.blake2b(digest_size=6)
 
