@@ -22,6 +22,7 @@ is loaded (a set or a dict key of articles): they are empty until their columns 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import pickle
 import struct
@@ -118,7 +119,19 @@ def _shared(column: list[Any]) -> list[Any]:
 
 
 def unpack_site(pack: bytes) -> Site:
-    """The model pack_site() packed, made anew."""
+    """The model pack_site() packed, made anew. The collector is kept off meanwhile: every
+    object made is kept, so each of its passes (one per 700 objects made, and now and then
+    one over the whole heap) would look for garbage in vain."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _unpack(pack)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _unpack(pack: bytes) -> Site:
     view = memoryview(pack)
     end = len(view) - _LENGTH.size
     (length,) = _LENGTH.unpack_from(view, end)
