@@ -1,8 +1,8 @@
 """The site model packed for the cache: its many small objects (articles, stories, sections,
-topic groups, topics, authors) as columns of their fields, so that loading makes them in a few passes
-of C code rather than one Python call per object. (Pickled one by one, each frozen slotted
-dataclass is rebuilt by dataclasses' own __setstate__, which calls fields() every time: a
-quarter of a second for 10,000 articles, on every build after an edit.)
+topic groups, topics, authors) as columns of their fields, so that loading makes them in a
+few passes of C code rather than one Python call per object. (Pickled one by one, each
+frozen slotted dataclass is rebuilt by dataclasses' own __setstate__, which calls fields()
+every time: a quarter of a second for 10,000 articles, on every build after an edit.)
 
 The pack is a run of pickles, then the kind of every packed object:
 
