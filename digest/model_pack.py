@@ -4,23 +4,22 @@ few passes of C code rather than one Python call per object. (Pickled one by one
 frozen slotted dataclass is rebuilt by dataclasses' own __setstate__, which calls fields()
 every time: a quarter of a second for 10,000 articles, on every build after an edit.)
 
-The pack is a run of pickles, then the kind of every packed object:
+The pack is a run of pickles, compressed as one zlib stream, then the count of each class:
 
-    the Site, each packed object in it pickled as a number (its place in the run)
+    the Site, each packed object in it pickled as a number
     for each group of objects of one class: (class, count), then one pickle per field
         holding that field of each of them in order (objects in it are numbers again)
     None
-    [the kinds: one byte per packed object, naming its class]  [their count: 4 bytes]
+    [how many objects of each packed class: 4 bytes each]
 
-It is kept as it is, not compressed: inflating it took longer than reading the larger row
-(7 MB for 10,000 articles: 20 ms against 5). pack_site_zipped() compresses it on the way,
-for a pack that travels through a pipe.
-
-Loading makes every packed object empty first, from the kinds, so a number may name an
-object whose fields come later; then it fills the fields a column at a time. Each pickle
-has a memo of its own: a column is let go as soon as it is written, and the pack needs
-little more memory than the model. Nothing in the model may hash a packed object while it
-is loaded (a set or a dict key of articles): they are empty until their columns come.
+An object's number is its place among those of its class times the number of classes, plus
+its class's: loading makes every class's objects empty in one pass and lays them out in one
+list by slice, so a number may name an object whose fields come later; then it fills the
+fields a column at a time. A column of distinct strings is one string, split when loaded.
+Each pickle has a memo of its own: a column is let go as soon as it is written, and the
+pack needs little more memory than the model. Nothing in the model may hash a packed object
+while it is loaded (a set or a dict key of articles): they are empty until their columns
+come.
 """
 
 from __future__ import annotations
@@ -34,22 +33,21 @@ import zlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import fields
-from itertools import compress, repeat
+from itertools import repeat
 from operator import attrgetter
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO
 
 from digest.model import Article, Author, Section, Site, Story, Topic, TopicGroup
 
 # The classes whose objects come by the thousand, and Topic, so that the articles, stories
-# and groups that share a topic still share one object. At most 256 (a kind is one byte).
+# and groups that share a topic still share one object.
 _PACKED: tuple[type, ...] = (Article, Story, Section, TopicGroup, Topic, Author)
 _KIND = {cls: kind for kind, cls in enumerate(_PACKED)}
 _FIELDS = tuple(tuple(f.name for f in fields(cls)) for cls in _PACKED)
 _SLOTTED = tuple("__slots__" in vars(cls) for cls in _PACKED)
-_LENGTH = struct.Struct("<I")
+_COUNTS = struct.Struct(f"<{len(_PACKED)}I")
+_SEPARATOR = "\x00"
 _SHAREABLE = {str, dt.date}
-# For each kind, a table that maps it to 1 and every other kind to 0 (for bytes.translate).
-_ONLY = tuple(bytes(int(kind == other) for other in range(256)) for kind in range(len(_PACKED)))
 
 
 class _Compressed:
@@ -63,23 +61,17 @@ class _Compressed:
         self._parts.append(self._zlib.compress(data))
         return len(data)
 
-    def getvalue(self) -> bytes:
+    def data(self) -> bytes:
         self._parts.append(self._zlib.flush())
         return b"".join(self._parts)
-
-
-class _Sink(Protocol):
-    def write(self, data: bytes, /) -> int: ...
-
-    def getvalue(self) -> bytes: ...
 
 
 class _Packer(pickle.Pickler):
     """Pickles each packed object as its number, and keeps it to pack its fields later."""
 
-    def __init__(self, sink: _Sink) -> None:
+    def __init__(self, sink: _Compressed) -> None:
         super().__init__(sink, protocol=pickle.HIGHEST_PROTOCOL)
-        self.kinds = bytearray()  # by number: the kind (place in _PACKED) of each object
+        self.counts = [0] * len(_PACKED)  # objects numbered, by kind (place in _PACKED)
         self.numbers: dict[int, int] = {}  # id(object) -> its number
         self.waiting: list[list[Any]] = [[] for _ in _PACKED]  # numbered, fields not packed
 
@@ -89,8 +81,8 @@ class _Packer(pickle.Pickler):
             return None
         number = self.numbers.get(id(obj))
         if number is None:
-            number = self.numbers[id(obj)] = len(self.kinds)
-            self.kinds.append(kind)
+            number = self.numbers[id(obj)] = self.counts[kind] * len(_PACKED) + kind
+            self.counts[kind] += 1
             self.waiting[kind].append(obj)
         return number
 
@@ -102,15 +94,7 @@ class _Packer(pickle.Pickler):
 
 def pack_site(site: Site) -> bytes:
     """The model as the cache keeps it (unpack_site gives it back)."""
-    return _pack(site, io.BytesIO())
-
-
-def pack_site_zipped(site: Site) -> bytes:
-    """pack_site(site) compressed with zlib, made without the uncompressed copy."""
-    return _pack(site, _Compressed())
-
-
-def _pack(site: Site, sink: _Sink) -> bytes:
+    sink = _Compressed()
     packer = _Packer(sink)
     packer.put(site)
     while any(packer.waiting):
@@ -119,22 +103,28 @@ def _pack(site: Site, sink: _Sink) -> bytes:
             if group:
                 packer.put((kind, len(group)))
                 for name in names:
-                    packer.put(_shared(list(map(attrgetter(name), group))))
+                    packer.put(_column(list(map(attrgetter(name), group))))
     packer.put(None)
-    sink.write(bytes(packer.kinds))
-    sink.write(_LENGTH.pack(len(packer.kinds)))
-    return sink.getvalue()
+    return sink.data() + _COUNTS.pack(*packer.counts)
 
 
-def _shared(column: list[Any]) -> list[Any]:
-    """The column with equal strings (or dates) as one object: a language or an outlet is
-    then loaded once, not once per article. Only for values of exactly these types, which
-    are equal only when they are the same value (unlike 1 and True, or two times of one
-    instant in two zones)."""
-    if column and set(map(type, column)) <= _SHAREABLE:
+def _column(values: list[Any]) -> list[Any] | str:
+    """A field's values as they are pickled. Strings that are mostly distinct (titles,
+    paths) are joined into one, which is split when loaded: far quicker than loading them
+    one by one. Otherwise equal strings (or dates) are made one object: a language or an
+    outlet is then loaded once, not once per article. Only values of exactly these types are
+    merged, which are equal only when they are the same value (unlike 1 and True, or two
+    times of one instant in two zones)."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        joined = _SEPARATOR.join(values)
+        distinct = len(set(values))
+        if distinct * 2 > len(values) and joined.count(_SEPARATOR) == len(values) - 1:
+            return joined
+    if kinds <= _SHAREABLE:
         first: dict[Any, Any] = {}
-        return list(map(first.setdefault, column, column))
-    return column
+        return list(map(first.setdefault, values, values))
+    return values
 
 
 def unpack_site(pack: bytes) -> Site:
@@ -152,21 +142,24 @@ def unpack_site(pack: bytes) -> Site:
 
 def _unpack(pack: bytes) -> Site:
     view = memoryview(pack)
-    end = len(view) - _LENGTH.size
-    (length,) = _LENGTH.unpack_from(view, end)
-    kinds = bytes(view[end - length : end])
-    objects: list[Any] = list(map(object.__new__, map(_PACKED.__getitem__, kinds)))
-    by_kind = [list(compress(objects, kinds.translate(only))) for only in _ONLY]
-    stream = io.BytesIO(pack)  # shares pack's bytes; the loads stop before the kinds
-    load = _loader(stream, objects)
+    end = len(view) - _COUNTS.size
+    width = len(_PACKED)
+    by_kind: list[list[Any]] = []
+    objects: list[Any] = [None] * (max(_COUNTS.unpack_from(view, end)) * width)
+    for kind, count in enumerate(_COUNTS.unpack_from(view, end)):
+        made: list[Any] = list(map(object.__new__, repeat(_PACKED[kind], count)))
+        objects[kind : kind + count * width : width] = made
+        by_kind.append(made)
+    load = _loader(io.BytesIO(zlib.decompress(view[:end])), objects)
     site: Site = load()
-    filled = [0] * len(_PACKED)
+    filled = [0] * width
     while (header := load()) is not None:
         kind, count = header
         group = by_kind[kind][filled[kind] : filled[kind] + count]
         filled[kind] += count
         for name in _FIELDS[kind]:
-            _fill(kind, name, group, load())
+            column = load()
+            _fill(kind, name, group, column.split(_SEPARATOR) if type(column) is str else column)
     assert filled == list(map(len, by_kind)), "a model pack with objects never filled"
     return site
 
