@@ -28,7 +28,7 @@ _TABLES = (
     "blobs (name TEXT PRIMARY KEY, value BLOB)",
     "entries (key BLOB PRIMARY KEY, entry BLOB)",
     "bodies (key BLOB PRIMARY KEY, body BLOB)",
-    "models (key BLOB PRIMARY KEY, site BLOB, problems BLOB, used REAL)",
+    "models (key BLOB PRIMARY KEY, problems BLOB, used REAL)",  # the packs are files
     "digests (day TEXT PRIMARY KEY, key BLOB, html BLOB)",
     "generations (id TEXT PRIMARY KEY, created REAL, build_key BLOB, pages INT, counts BLOB,"
     " records BLOB, notes BLOB)",
@@ -232,30 +232,51 @@ class BuildCache:
     # --- the grouped model ---------------------------------------------------------------
 
     def load_model(self, key: bytes, config: Config) -> tuple[ModelLoader, list[Problem]] | None:
-        """The cached model for key (unpickled only when asked for) and grouping's problems."""
-        row = self.db.execute("SELECT site, problems FROM models WHERE key = ?", (key,)).fetchone()
+        """The cached model for key (unpacked only when asked for) and grouping's problems."""
+        row = self.db.execute("SELECT problems FROM models WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
+        try:
+            pack = self._model_file(key).read_bytes()
+        except OSError:  # gone (a cache folder tidied by hand): group again
+            return None
         self.db.execute("UPDATE models SET used = ? WHERE key = ?", (time.time(), key))
-        return ModelLoader(row[0], config), pickle.loads(row[1])
+        return ModelLoader(pack, config), pickle.loads(row[0])
 
     def store_model(self, key: bytes, site: Site, problems: list[Problem]) -> None:
         self.store_packed_model(key, pack_model(site), problems)
 
     def store_packed_model(self, key: bytes, data: bytes, problems: list[Problem]) -> None:
-        """Keep a model pack_model() made (ModelLoader(data, config) gives it back)."""
+        """Keep a model pack_model() made (ModelLoader(data, config) gives it back). The pack
+        is a file of its own beside the database, which reads it whole more slowly (its
+        pages are a chain); the row comes after the file, so a row always has one."""
+        path = self._model_file(key)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            part = path.with_name(f"{path.name}.{os.getpid()}.part")
+            part.write_bytes(data)
+            part.replace(path)
+        except OSError as e:
+            raise CacheError(f"cannot write {path}: {e.strerror}") from e
         db = self.db
         db.execute("BEGIN")
         db.execute(
-            "INSERT OR REPLACE INTO models VALUES (?, ?, ?, ?)",
-            (key, data, pickle.dumps(problems), time.time()),
+            "INSERT OR REPLACE INTO models VALUES (?, ?, ?)",
+            (key, pickle.dumps(problems), time.time()),
         )
         db.execute(
             "DELETE FROM models WHERE key NOT IN "
             "(SELECT key FROM models ORDER BY used DESC LIMIT ?)",
             (_MODELS_KEPT,),
         )
+        kept = {self._model_file(k).name for (k,) in db.execute("SELECT key FROM models")}
         db.execute("COMMIT")
+        for file in path.parent.iterdir():  # older models', and any a killed build left
+            if file.name not in kept:
+                file.unlink(missing_ok=True)
+
+    def _model_file(self, key: bytes) -> Path:
+        return self.folder / "models" / f"{key.hex()}.pack"
 
     def bodies(self, keys: dict[str, bytes], unstable: dict[str, bytes]) -> BodyStore:
         return BodyStore(self.db_path, keys, unstable)

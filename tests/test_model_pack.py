@@ -103,3 +103,26 @@ def test_loading_costs_no_python_call_per_article(make_site: MakeSite, tmp_path:
 
     # Pickled object by object, each article, story and section would be one call (at least).
     assert _python_calls(large) - _python_calls(small) < 10
+
+
+def test_a_model_file_gone_is_grouped_again(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/a.md": TAGGED.format(minute=5, n=1, pinned="false", priority=0),
+            "content/b.txt": PLAIN.format(day=1),
+        }
+    )
+    build_at_now(site)
+    models = site / ".digest-cache" / "models"
+    (first,) = models.iterdir()
+    first.unlink()
+    (site / "content/b.txt").write_text(PLAIN.format(day=2), encoding="utf-8")
+
+    result = build_at_now(site)
+
+    assert sorted(a.path for a in result.site.articles) == ["content/a.md", "content/b.txt"]
+    assert "2026/02/12/" in {d.url for d in result.site.days}
+    (site / "content/b.txt").write_text(PLAIN.format(day=0), encoding="utf-8")
+    build_at_now(site)
+    # Two models are kept (the last two), each a file; a third's file goes with its row.
+    assert len(list(models.iterdir())) == 2
