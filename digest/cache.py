@@ -5,6 +5,7 @@ is in reading.py and build.py; this module only keeps it."""
 from __future__ import annotations
 
 import marshal
+import mmap
 import os
 import pickle
 import sqlite3
@@ -98,20 +99,23 @@ def pack_model(site: Site) -> bytes:
 
 
 class ModelLoader:
-    """A cached site model, unpickled on first use: a build with nothing to do may never
-    need it."""
+    """A cached site model, unpacked on first use: a build with nothing to do may never
+    need it. The pack is bytes, or its file mapped into memory (which stays readable when
+    a later build replaces the file)."""
 
-    def __init__(self, blob: bytes, config: Config) -> None:
-        self._blob = blob
+    def __init__(self, pack: bytes | mmap.mmap, config: Config) -> None:
+        self._pack = pack
         self._config = config
         self._loaded: Site | None = None
 
     def __call__(self) -> Site:
         if self._loaded is None:
-            site = unpack_site(self._blob)
+            site = unpack_site(self._pack)
             # The key covers every setting but the folders, which may differ (`-o elsewhere`).
             self._loaded = replace(site, config=self._config)
-            self._blob = b""
+            if isinstance(self._pack, mmap.mmap):
+                self._pack.close()
+            self._pack = b""
         return self._loaded
 
 
@@ -236,9 +240,10 @@ class BuildCache:
         row = self.db.execute("SELECT problems FROM models WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
-        try:
-            pack = self._model_file(key).read_bytes()
-        except OSError:  # gone (a cache folder tidied by hand): group again
+        try:  # mapped, not read: a build with nothing to do never reads it
+            with self._model_file(key).open("rb") as file:
+                pack = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # gone or empty (a cache tidied by hand): group again
             return None
         self.db.execute("UPDATE models SET used = ? WHERE key = ?", (time.time(), key))
         return ModelLoader(pack, config), pickle.loads(row[0])

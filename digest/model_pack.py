@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import io
+import mmap
 import pickle
 import struct
 import zlib
@@ -146,7 +147,7 @@ def _column(values: list[Any]) -> list[Any] | str:
     return values
 
 
-def unpack_site(pack: bytes) -> Site:
+def unpack_site(pack: bytes | mmap.mmap) -> Site:
     """The model pack_site() packed, made anew. The collector is kept off meanwhile: every
     object made is kept, so each of its passes (one per 700 objects made, and now and then
     one over the whole heap) would look for garbage in vain."""
@@ -159,17 +160,19 @@ def unpack_site(pack: bytes) -> Site:
             gc.enable()
 
 
-def _unpack(pack: bytes) -> Site:
-    view = memoryview(pack)
-    end = len(view) - _COUNTS.size
+def _unpack(pack: bytes | mmap.mmap) -> Site:
+    counts = _COUNTS.unpack_from(pack, len(pack) - _COUNTS.size)
     width = len(_PACKED)
     by_kind: list[list[Any]] = []
-    objects: list[Any] = [None] * (max(_COUNTS.unpack_from(view, end)) * width)
-    for kind, count in enumerate(_COUNTS.unpack_from(view, end)):
+    objects: list[Any] = [None] * (max(counts) * width)
+    for kind, count in enumerate(counts):
         made: list[Any] = list(map(object.__new__, repeat(_PACKED[kind], count)))
         objects[kind : kind + count * width : width] = made
         by_kind.append(made)
-    load = _loader(io.BytesIO(pack), objects)  # shares pack's bytes; stops before the counts
+    # A stream that shares pack's bytes (or is the mapped file); it stops before the counts.
+    stream = io.BytesIO(pack) if isinstance(pack, bytes) else pack
+    stream.seek(0)
+    load = _loader(stream, objects)
     site: Site = load()
     filled = [0] * width
     while (header := load()) is not None:
@@ -183,7 +186,7 @@ def _unpack(pack: bytes) -> Site:
     return site
 
 
-def _loader(stream: BinaryIO, objects: list[Any]) -> Callable[[], Any]:
+def _loader(stream: BinaryIO | mmap.mmap, objects: list[Any]) -> Callable[[], Any]:
     """Loads the stream's next pickle, its numbers read as objects."""
 
     def load() -> Any:
