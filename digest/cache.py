@@ -241,7 +241,7 @@ class BuildCache:
                         rows.pop(path, None)
                     else:
                         rows[path] = row
-        return {path: IndexRow._make(row) for path, row in rows.items()}
+        return dict(zip(rows.keys(), map(IndexRow._make, rows.values()), strict=True))
 
     def save_index(
         self, parse_fp: bytes, index: dict[str, IndexRow], changed: dict[str, IndexRow | None]

@@ -100,7 +100,7 @@ def read_entries(
     file is unchanged, else read (in worker processes when there are many). Full entries are
     loaded only if grouping needs them (entries()); problems come back in path order."""
     parse_fp = parse_fingerprint(config)
-    rules, rules_fp = TopicIndex(config.topics), rules_fingerprint(config)
+    rules_fp = rules_fingerprint(config)
     index = cache.index(parse_fp)
     now_ns = time.time_ns()
     # Keyed by the path as shown, a string: hashing 10,000 Paths costs more than reading.
@@ -165,6 +165,7 @@ def read_entries(
                     progress("read", n, len(to_read))
 
     tz, stubs = config.tz, outcome.stubs
+    rules: TopicIndex | None = None
     keys, lean, links, problems = outcome.keys, outcome.lean, outcome.links, outcome.problems
     new_index: dict[str, IndexRow] = {}
     changed: dict[str, IndexRow | None] = {}  # rows not as the index holds them
@@ -179,6 +180,8 @@ def read_entries(
                 continue
             row = result[0]
         if row.rules not in (rules_fp, _ANY_RULES):
+            if rules is None:  # made only when needed: most builds never need it
+                rules = TopicIndex(config.topics)
             row = _match_again(cache, row, rules_fp, rules)  # topics found by other rules
         if row.problems is not None:
             problems.extend(pickle.loads(row.problems))

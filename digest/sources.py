@@ -125,6 +125,7 @@ def article_files(content_dir: Path) -> tuple[list[str], list[Problem]]:
     sections: list[str] = []
     top = os.fspath(content_dir)
     folders = [top]
+    mixed = False  # a folder with both article files and folders: see the end
     while folders:  # depth first, in name order, as os.walk would go
         folder = folders.pop()
         try:
@@ -134,6 +135,7 @@ def article_files(content_dir: Path) -> tuple[list[str], list[Problem]]:
             continue  # as os.walk does: a folder that vanished or cannot be read
         subfolders: list[str] = []
         outside: list[Problem] = []  # folders' first, then files', as before
+        before = len(found)
         index = _bundle_index(items) if folder != top else ""
         if index:
             # A page bundle: its index.md is the article, the rest its files (bundles.py).
@@ -166,6 +168,7 @@ def article_files(content_dir: Path) -> tuple[list[str], list[Problem]]:
                 found.append(item.path)
         problems += outside
         folders += reversed(subfolders)
+        mixed = mixed or (len(found) > before and bool(subfolders))
     if sections:
         more = f" (and {len(sections) - 1} more)" if len(sections) > 1 else ""
         problems.append(
@@ -176,7 +179,8 @@ def article_files(content_dir: Path) -> tuple[list[str], list[Problem]]:
                 "its text is not shown: put what matters in site.yaml (description, topics)",
             )
         )
-    found.sort(key=_parts)  # as Paths sort: part by part
+    if mixed:  # else the walk's order is already the order of Paths: part by part
+        found.sort(key=_parts)
     return found, problems
 
 

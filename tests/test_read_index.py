@@ -171,3 +171,27 @@ def test_the_walk_finds_files_in_the_order_their_paths_sort(tmp_path: Path) -> N
     assert [Path(file) for file in files] == expected
     assert find_articles(content) == (expected, problems)
     assert [p.path for p in problems] == ["content/bundle/note.md"]
+
+
+def test_a_walk_of_folders_only_holding_folders_or_files_keeps_that_order(
+    tmp_path: Path,
+) -> None:
+    content = tmp_path / "content"
+    names = [
+        "2026/02/b.md", "2026/02/a-b.md", "2026/10/a.md", "2026/1/z.md", "2025/12/x.txt",
+        "2026/02-extra/k/index.md", "2026/02-extra/k/photo.jpg", "2026/0/.draft.md",
+    ]  # fmt: skip
+    for name in names:
+        path = content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("date 2026-02-11 Текст.\n", "utf-8")
+    files, problems = article_files(content)
+    assert [Path(file).relative_to(content).as_posix() for file in files] == [
+        "2025/12/x.txt",
+        "2026/02/a-b.md",
+        "2026/02/b.md",
+        "2026/02-extra/k/index.md",
+        "2026/1/z.md",
+        "2026/10/a.md",
+    ]
+    assert problems == []
