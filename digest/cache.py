@@ -246,9 +246,10 @@ class BuildCache:
     def save_index(
         self, parse_fp: bytes, index: dict[str, IndexRow], changed: dict[str, IndexRow | None]
     ) -> None:
-        """Keep the index: the one index(parse_fp) gave, with the rows in `changed` put in
-        (None: the file is gone). A few changed rows are stored apart from the rest, so an
-        edit does not rewrite every row; once there are many, all are written again."""
+        """Keep the index: `index` (what index(parse_fp) gave, or {}) with the rows in
+        `changed` put in (None: the file is gone). A few changed rows are stored apart from
+        the rest, so an edit does not rewrite every row; once there are many, all are
+        written again."""
         if not changed:
             return
         changes = dict(self._index_changes) if self._index_of == parse_fp else {}
@@ -259,7 +260,8 @@ class BuildCache:
             data = marshal.dumps((parse_fp, changes))
             self.db.execute("INSERT OR REPLACE INTO blobs VALUES ('index changes', ?)", (data,))
         else:
-            plain = {path: tuple(row) for path, row in index.items()}
+            plain = {path: tuple(row) for path, row in index.items() if path not in changed}
+            plain.update((path, tuple(row)) for path, row in changed.items() if row is not None)
             data = marshal.dumps((parse_fp, plain))
             with self.transaction():  # never a new index under old changes
                 self.db.execute("INSERT OR REPLACE INTO blobs VALUES ('index', ?)", (data,))

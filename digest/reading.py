@@ -167,17 +167,17 @@ def read_entries(
     tz, stubs = config.tz, outcome.stubs
     rules: TopicIndex | None = None
     keys, lean, links, problems = outcome.keys, outcome.lean, outcome.links, outcome.problems
-    new_index: dict[str, IndexRow] = {}
-    changed: dict[str, IndexRow | None] = {}  # rows not as the index holds them
+    # The index's rows that change: a row, or None for a file not to be remembered.
+    changed: dict[str, IndexRow | None] = dict.fromkeys(index.keys() - shown_of)  # files gone
     for shown in shown_of:
         row = known.get(shown)
         if row is None:
             result = parsed.get(shown)
-            if result is None:
+            if result is None or result[0] is None:
+                changed[shown] = None
+                problems.extend(result[1] if result else ())
                 continue
             problems.extend(result[1])
-            if result[0] is None:
-                continue
             row = result[0]
         if row.rules not in (rules_fp, _ANY_RULES):
             if rules is None:  # made only when needed: most builds never need it
@@ -195,12 +195,11 @@ def read_entries(
         if (looked := stats.get(shown)) is not None:
             row = row.restamped(looked, now_ns)  # not trusted as it was: as seen now
         elif shown not in known:
-            continue  # read although it could not be looked at: not remembered
-        new_index[shown] = row
+            changed[shown] = None  # read although it could not be looked at: not remembered
+            continue
         if row is not get_row(shown):
             changed[shown] = row
-    changed.update(dict.fromkeys(index.keys() - new_index.keys()))  # files gone
-    cache.save_index(parse_fp, new_index, changed)
+    cache.save_index(parse_fp, index, {p: r for p, r in changed.items() if r or p in index})
     outcome.parsed = len(parsed)
     return outcome
 
