@@ -8,7 +8,9 @@ import marshal
 import os
 import pickle
 import sqlite3
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -195,3 +197,38 @@ def test_a_walk_of_folders_only_holding_folders_or_files_keeps_that_order(
         "2026/10/a.md",
     ]
     assert problems == []
+
+
+class CoarseClock:
+    """os as digest.reading sees it, on a filesystem whose times are coarse: every file's
+    mtime and ctime read as one moment, so an edit of the same size in that moment leaves
+    its stat as it was."""
+
+    def __init__(self, moment_ns: int) -> None:
+        self.moment_ns = moment_ns
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+    def stat(self, path: str) -> SimpleNamespace:
+        real = os.stat(path)
+        return SimpleNamespace(
+            st_mtime_ns=self.moment_ns,
+            st_ctime_ns=self.moment_ns,
+            st_size=real.st_size,
+            st_ino=real.st_ino,
+        )
+
+
+def test_an_edit_in_the_tick_of_the_last_look_is_caught_by_its_bytes(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"content/a.md": md("Новина дня", "2026-02-10 09:00", "Слово: Перший.")})
+    monkeypatch.setattr(digest.reading, "os", CoarseClock(time.time_ns()))
+    build_at_now(site)
+    path = site / "content/a.md"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("Перший", "Другий"), "utf-8")  # the same size
+    assert path.stat().st_size == len(text.encode("utf-8"))
+    assert build_at_now(site).parsed == 1
+    assert "Слово: Другий." in read(site, "2026/02/10/novyna-dnia/index.html")
