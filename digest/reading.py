@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 
 from digest.cache import BuildCache, IndexRow
@@ -89,7 +90,7 @@ def grouping_facts(entry: Entry, rules: TopicIndex) -> tuple[bytes, tuple[str, .
 def published(read: ReadOutcome, selection: Selection) -> list[Stub]:
     """The stubs of the articles the site publishes, newest first (as the model orders them)."""
     chosen = [stub for stub in read.stubs if is_published(stub, selection)]
-    chosen.sort(key=lambda e: (e.date, e.path), reverse=True)
+    chosen.sort(key=attrgetter("date", "path"), reverse=True)
     return chosen
 
 
@@ -109,7 +110,6 @@ def read_entries(
     stats: dict[str, tuple[int, int, int, int]] = {}  # files not trusted as recorded: as seen
     to_read: list[Path] = []
     again: dict[str, IndexRow] = {}  # files read again: their rows in the index
-    by_key: dict[bytes, IndexRow] | None = None  # made only if some file is not as recorded
     get_row, stat = index.get, os.stat
     for file, shown in zip(files, shown_of, strict=True):
         try:
@@ -130,19 +130,18 @@ def read_entries(
             known[shown] = old  # its stat is as recorded: the very same row
             continue
         stats[shown] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-        if by_key is None:
-            by_key = {r.key: r for r in index.values() if r.key is not None}
-        if by_key:  # the same bytes under a new date or inode (a checkout, a touch)?
+        if old is not None and old.key is not None:
+            # The same bytes under a new date or inode (a checkout, a touch)? The key names
+            # the path too, so only the file's own row can have it.
             try:
-                same = by_key.get(content_key(parse_fp, shown, Path(file).read_bytes()))
+                same = content_key(parse_fp, shown, Path(file).read_bytes()) == old.key
             except OSError:
-                same = None
-            if same is not None:
-                known[shown] = same
+                same = False
+            if same:
+                known[shown] = old
                 continue
-        to_read.append(Path(file))
-        if old is not None:
             again[shown] = old
+        to_read.append(Path(file))
 
     outcome = ReadOutcome(config)
     # What was read now, kept small: bodies go straight to the cache, never into memory.
