@@ -202,8 +202,9 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class Staged:
-    """What a post-write step gets: the new site complete in `folder`, not yet live; the
-    previous one still in `live`. `pages_changed` also holds when an earlier build left
+    """What a post-write step gets: the new site complete in `folder` (a model step runs
+    before the folder is complete: see MODEL_STEPS), not yet live; the previous one still
+    in `live`. `pages_changed` also holds when an earlier build left
     the steps' files stale (defer_search); with `defer`, a step may keep them stale."""
 
     folder: Path
@@ -215,10 +216,11 @@ class Staged:
     bodies: Bodies | None = None
     cache_folder: Path | None = None
     now: datetime | None = None
+    model_key: bytes = b""  # the site model's key: same as last time, the same metadata
 
 
-# Steps that read the written site and add files to it (a search index), run after every
-# page is in the staging folder and before it is swapped in. Each returns the files to add
+# Steps that add files to the new site (a search index), run after every page is in the
+# staging folder and before it is swapped in. Each returns the files to add
 # (path in the site, bytes) and its warnings; the files may be made as they are taken.
 # (path, None) keeps the live file at path as it is.
 PostWriteStep = Callable[[Staged], tuple[Iterable[tuple[str, bytes | None]], list[Problem]]]
@@ -236,7 +238,10 @@ def search_step(staged: Staged) -> tuple[Iterable[tuple[str, bytes | None]], lis
     assert staged.site is not None and staged.bodies is not None
     assert staged.cache_folder is not None and staged.now is not None
     site, bodies, live = staged.site, staged.bodies, staged.live
-    return stream_index_files(site, bodies, staged.cache_folder, staged.now, live), []
+    files = stream_index_files(
+        site, bodies, staged.cache_folder, staged.now, live, model=staged.model_key
+    )
+    return files, []
 
 
 def _has_index(site: Path) -> bool:
@@ -245,7 +250,12 @@ def _has_index(site: Path) -> bool:
     return (site / INDEX_DIR / "meta.json").is_file()
 
 
-POST_WRITE_STEPS: list[tuple[str, PostWriteStep]] = [("search index", search_step)]
+# Steps made from the model alone, reading no page (the search index): they run before the
+# staging folder is completed, so the files they keep as they are stay linked there rather
+# than being taken out by complete() and linked again, thousands of them.
+MODEL_STEPS: list[tuple[str, PostWriteStep]] = [("search index", search_step)]
+# Steps that read the complete new site in Staged.folder (none built in: Pagefind's place).
+POST_WRITE_STEPS: list[tuple[str, PostWriteStep]] = []
 
 
 def build(
@@ -345,6 +355,11 @@ class _Run:
 
     def build(self, cache: BuildCache) -> BuildResult:
         self.warnings = list(self.warnings)
+        from digest.search import stored_lemmas
+        from digest.words import remember_lemmas
+
+        # Words earlier builds met need no dictionary: an edit build seldom loads it.
+        remember_lemmas(partial(stored_lemmas, cache.folder))
         read = self.read(cache)
         self.session.check()
         keyed = self.key(read)
@@ -371,7 +386,9 @@ class _Run:
         self.session.check()
         bodies = cache.bodies(read.keys, read.unstable)
         stale = last is None or last.build_key != keyed.build_key
-        notes = self.post_write(writer, written.records, site, bodies, cache.folder, stale)
+        notes = self.post_write(
+            writer, written.records, site, bodies, cache.folder, stale, keyed.model_key
+        )
         self.session.check()  # the last moment: from here on the new site goes live
         return self.swap(cache, writer, site, read, keyed, written, notes, bodies)
 
@@ -544,10 +561,11 @@ class _Run:
         bodies: Bodies,
         cache_folder: Path,
         inputs_changed: bool,
+        model_key: bytes = b"",
     ) -> list[Problem]:
-        """Run POST_WRITE_STEPS on the complete new site; their files join it. A step runs
-        when pages changed or the inputs did (the last build may have left its files stale)."""
-        writer.complete()  # the staging folder now holds the whole new site
+        """Run MODEL_STEPS, then POST_WRITE_STEPS on the complete new site; their files join
+        it. A step runs when pages changed or the inputs did (the last build may have left
+        its files stale)."""
         config = self.config
         changed = writer.changed > 0 or inputs_changed
         staged = Staged(
@@ -560,20 +578,26 @@ class _Run:
             bodies,
             cache_folder,
             self.selection.now,
+            model_key,
         )
         self.deferred = (
             changed and self.defer_search and config.search and _has_index(config.output_dir)
         )
         notes: list[Problem] = []
-        for name, step in POST_WRITE_STEPS:
-            files, problems = step(staged)
-            notes.extend(problems)
-            for rel, data in files:
-                kept = writer.keep_live(rel, name) if data is None else None
-                if data is None and kept is None:
-                    raise DigestError(f"{rel} vanished from the output while building: build again")
-                placed = kept or writer.write(rel, data or b"", name)
-                records[placed.path] = Record(None, None, *placed.record)
+        for steps in (MODEL_STEPS, POST_WRITE_STEPS):
+            if steps is POST_WRITE_STEPS:
+                writer.complete()  # the staging folder now holds the whole new site
+            for name, step in steps:
+                files, problems = step(staged)
+                notes.extend(problems)
+                for rel, data in files:
+                    kept = writer.keep_live(rel, name) if data is None else None
+                    if data is None and kept is None:
+                        raise DigestError(
+                            f"{rel} vanished from the output while building: build again"
+                        )
+                    placed = kept or writer.write(rel, data or b"", name)
+                    records[placed.path] = Record(None, None, *placed.record)
         self.warnings += notes
         return notes
 

@@ -31,14 +31,16 @@ import os
 import re
 import sqlite3
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Protocol
 
 from digest.model import Article, Site
-from digest.words import lemmas, words
+from digest.words import distinct_words, lemmas
 from digest.workers import can_fork, die_with
 
 INDEX_DIR = "search/index"
@@ -49,7 +51,6 @@ _SHARD_TARGET = 24  # articles per shard: ~10 KB shards at news-sized articles
 _MIN_SHARDS, _MAX_SHARDS = 8, 8192
 _EPOCH = date(1970, 1, 1).toordinal()
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 
 class Bodies(Protocol):
@@ -75,19 +76,21 @@ class ArticleTerms:
 
 
 def plain_text(body_html: str) -> str:
-    """The visible text of an article body (HTML the reader made: tags, entities)."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body_html))).strip()
+    """The visible text of an article body (HTML the reader made: tags, entities), its
+    whitespace runs one space (str.split() splits where the pattern \\s+ matches)."""
+    return " ".join(html.unescape(_TAG.sub(" ", body_html)).split())
 
 
 def article_terms(title: str, summary: str, body_html: str) -> ArticleTerms:
     text = plain_text(body_html)
-    in_title = dict.fromkeys(words(title))
-    in_body = dict.fromkeys(w for w in words(summary + " " + text) if w not in in_title)
+    in_title = distinct_words(title)
+    seen = set(in_title)
+    in_body = [w for w in distinct_words(summary + " " + text) if w not in seen]
     return ArticleTerms(tuple(in_title), tuple(in_body), excerpt(summary or text))
 
 
 def excerpt(text: str) -> str:
-    text = _SPACE.sub(" ", text).strip()
+    text = " ".join(text.split())
     if len(text) <= EXCERPT_CHARS:
         return text
     cut = text.rfind(" ", 0, EXCERPT_CHARS)
@@ -158,15 +161,29 @@ class TermStore:
         self.db.execute("COMMIT")
 
     def state(self) -> IndexState | None:
+        """The last index's state, its rows not yet loaded (see rows())."""
         row = self.db.execute("SELECT value FROM meta WHERE name = 'state'").fetchone()
         return IndexState.unpack(row[0]) if row else None
 
+    def rows(self) -> list[DocRow]:
+        """The last index's rows (kept apart from its state: they are most of its size, and
+        an edit build whose model is as before needs none of them)."""
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'rows'").fetchone()
+        return list(marshal.loads(row[0])) if row else []
+
     def save(
-        self, made: dict[bytes, ArticleTerms], used: Iterable[bytes], state: IndexState
+        self,
+        made: dict[bytes, ArticleTerms],
+        used: Iterable[bytes],
+        state: IndexState,
+        rows: list[DocRow] | None,
     ) -> None:
+        """Keep the index's state, and its rows unless None (as stored)."""
         db = self.db
         db.execute("BEGIN")
         db.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (state.pack(),))
+        if rows is not None:
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('rows', ?)", (marshal.dumps(rows),))
         db.executemany(
             "INSERT OR REPLACE INTO terms VALUES (?, ?)", [(k, t.pack()) for k, t in made.items()]
         )
@@ -201,17 +218,18 @@ DocRow = tuple[str, str, str, list[int], str]  # url, title, date, topic numbers
 @dataclass
 class IndexState:
     """What the last index was made from (kept in the term store), so the next build can
-    rewrite only the files an edit touches: each article's path and content key, its row in
-    the document files, and in how many articles each word form is."""
+    rewrite only the files an edit touches: each article's path and content key, in how
+    many articles each word form is, and the key of the model the articles' rows come from
+    (the rows themselves are stored apart: TermStore.rows())."""
 
     shards: int
     topics: list[str]
     paths: list[str]
     keys: list[bytes]
-    rows: list[DocRow]
     form_docs: dict[str, int]
     build: str
     digests: dict[str, bytes]  # file (path in the site) -> a hash of its bytes
+    model: bytes  # the site model's key (empty: not known)
 
     def pack(self) -> bytes:
         return marshal.dumps(
@@ -220,10 +238,10 @@ class IndexState:
                 self.topics,
                 self.paths,
                 self.keys,
-                self.rows,
                 self.form_docs,
                 self.build,
                 self.digests,
+                self.model,
             )
         )
 
@@ -243,6 +261,7 @@ def stream_search_files(
     now: datetime,
     live: Path | None = None,
     cancelled: Callable[[], bool] = lambda: False,
+    model: bytes = b"",
 ) -> Iterator[tuple[str, bytes | None]]:
     """The index of the site's published articles: (path in the site, bytes) per file,
     made one at a time as they are asked for (at 100,000 articles a whole index is ~100 MB
@@ -250,15 +269,15 @@ def stream_search_files(
 
     With the previous build's index in `live` and the state it was made from, only the
     files that the changed articles touch are made again; the others come as (path, None):
-    the live file, unchanged. Raises Cancelled if `cancelled()` says so (it is asked before
-    the files are made and before the index's state is stored; articles' terms read on the
-    way stay in the store, keyed by content, for the next try)."""
+    the live file, unchanged. `model`, the key of the site model, says when the articles'
+    metadata are as last time (only their texts changed), so their rows need not be made.
+    Raises Cancelled if `cancelled()` says so (it is asked before the files are made and
+    before the index's state is stored; articles' terms read on the way stay in the store,
+    keyed by content, for the next try)."""
     articles = indexed(site, now)
     keys = [bodies.key(a) for a in articles]
     topics = [group.topic.key for group in site.topics]
     names = [[group.topic.key, group.topic.name] for group in site.topics]
-    numbers = {key: n for n, key in enumerate(topics)}
-    rows = [_row(a, numbers) for a in articles]
     paths = [a.path for a in articles]
     if cancelled():
         raise Cancelled
@@ -272,6 +291,10 @@ def stream_search_files(
         made.update(_read_terms([(a, k) for k, a in todo.items()], bodies, store))
         known.update(made)
         return known
+
+    def rows_now() -> list[DocRow]:
+        numbers = {key: n for n, key in enumerate(topics)}
+        return [_row(a, numbers) for a in articles]
 
     if (
         old is not None
@@ -292,32 +315,51 @@ def stream_search_files(
         known = terms_of(wanted)
         before = store.terms(list(gone))
         if len(before) == len(gone):
+            # The same model and as many articles: the same articles, their rows as before.
+            same = bool(model) and model == old.model and len(keys) == len(old.keys)
             state = IndexState(
-                old.shards, topics, paths, keys, rows, old.form_docs, "", dict(old.digests)
+                old.shards, topics, paths, keys, old.form_docs, "", dict(old.digests), model
             )
             if cancelled():
                 raise Cancelled
-            files = _update(
-                state, names, old.rows, previous, changed, known, before, old.keys, store
-            )
-            if cancelled():
-                raise Cancelled
-            store.save(made, keys, state)
-            yield from files
-            return
+            try:
+                files, rows = _update(
+                    state,
+                    names,
+                    None if same else rows_now(),
+                    store,
+                    previous,
+                    changed,
+                    known,
+                    before,
+                    old.keys,
+                )
+            except _Stale:
+                pass  # a live file is not what the last build wrote: made from scratch
+            else:
+                if cancelled():
+                    raise Cancelled
+                store.save(made, keys, state, rows)
+                yield from files
+                return
     # From scratch: the articles' terms stream through in order, never all held at once
     # (at 100,000 articles they would be gigabytes of strings).
-    state = IndexState(shard_count(len(articles)), topics, paths, keys, rows, {}, "", {})
+    state = IndexState(shard_count(len(articles)), topics, paths, keys, {}, "", {}, model)
+    rows = rows_now()
     terms = _terms_in_order(articles, keys, bodies, store)
-    made_all = _write_all(state, names, terms, store)
+    made_all = _write_all(state, rows, names, terms, store)
     last = next(made_all)
     for following in made_all:  # the last one (meta.json) waits for the check below
         yield last
         last = following
     if cancelled():
         raise Cancelled
-    store.save({}, keys, state)
+    store.save({}, keys, state, rows)
     yield last
+
+
+class _Stale(Exception):
+    """A live index file's bytes are not what the last build wrote there."""
 
 
 # Below this many articles to read, starting processes costs more than it saves.
@@ -432,30 +474,33 @@ def _live_files(live: Path | None, state: IndexState | None) -> Path | None:
 
 def _doc_lemmas(terms: ArticleTerms, store: TermStore) -> dict[str, int]:
     """Lemma -> 1 if a form of it is in the title, else 0."""
-    found: dict[str, int] = {}
-    for title, group in ((1, terms.title), (0, terms.body)):
-        for form in group:
-            for lemma in store.lemmas_of(form):
-                if lemma not in found:
-                    found[lemma] = title
+    known = store.lemmas
+    for form in set(terms.title).union(terms.body) - known.keys():
+        store.lemmas_of(form)
+    found = dict.fromkeys(chain.from_iterable(map(known.__getitem__, terms.body)), 0)
+    found.update(dict.fromkeys(chain.from_iterable(map(known.__getitem__, terms.title)), 1))
     return found
 
 
 def _write_all(
-    state: IndexState, names: list[list[str]], terms: Iterable[ArticleTerms], store: TermStore
+    state: IndexState,
+    rows: list[DocRow],
+    names: list[list[str]],
+    terms: Iterable[ArticleTerms],
+    store: TermStore,
 ) -> Iterator[tuple[str, bytes]]:
     """The whole index, from every article's terms in order (each looked at once), one file
-    at a time in the order of their paths, then meta.json."""
-    shards, rows = state.shards, state.rows
+    at a time in the order of their paths, then meta.json; the rows get their excerpts."""
+    shards = state.shards
     postings: dict[str, array[int]] = {}
     last: dict[str, int] = {}  # the article a lemma's postings end with
-    form_docs = state.form_docs
+    counted: Counter[str] = Counter()  # form -> in how many articles
     count = 0
     for number, doc in enumerate(terms):
         count += 1
         rows[number] = (*rows[number][:4], doc.excerpt)
-        for form in (*doc.title, *doc.body):
-            form_docs[form] = form_docs.get(form, 0) + 1
+        counted.update(doc.title)
+        counted.update(doc.body)
         for lemma, title in _doc_lemmas(doc, store).items():
             gaps = postings.get(lemma)
             if gaps is None:
@@ -465,6 +510,9 @@ def _write_all(
             last[lemma] = number
     assert count == len(rows), "an article's terms are missing"
     del last
+    form_docs = state.form_docs
+    form_docs.update(counted)
+    del counted
     digests = state.digests
     build = hashlib.blake2b(digest_size=6)
 
@@ -516,21 +564,25 @@ def _forms_by_lemma(form_docs: dict[str, int], store: TermStore) -> dict[str, st
 def _update(
     state: IndexState,
     names: list[list[str]],
-    old_rows: list[DocRow],
+    rows: list[DocRow] | None,
+    store: TermStore,
     live: Path,
     changed: list[int],
     known: dict[bytes, ArticleTerms],
     before: dict[bytes, ArticleTerms],
     old_keys: list[bytes],
-    store: TermStore,
-) -> list[tuple[str, bytes | None]]:
+) -> tuple[list[tuple[str, bytes | None]], list[DocRow] | None]:
     """The previous index with the changed articles' old terms taken out and new ones put
-    in: only the shards of the lemmas and forms whose articles changed are made again."""
+    in: only the shards of the lemmas and forms whose articles changed are made again.
+    `rows` are the articles' rows without excerpts, None when they are as last time (the
+    same model). Returns the files and the rows to store (None: as stored). Raises _Stale
+    if a live file it needs is not what the last build wrote."""
     shards, keys, form_docs = state.shards, state.keys, state.form_docs
     new_lemmas: dict[int, dict[str, int]] = {}
     lemmas_touched: set[str] = set()
     present_before: dict[str, bool] = {}
     excerpts: dict[int, str] = {}
+    old_excerpts: dict[int, str] = {}
     for n in changed:
         old_doc = before[old_keys[n]] if n < len(old_keys) else None
         new_doc = known[keys[n]] if n < len(keys) else None
@@ -549,17 +601,30 @@ def _update(
                     del form_docs[form]
         if new_doc:
             excerpts[n] = new_doc.excerpt
+        if old_doc:
+            old_excerpts[n] = old_doc.excerpt
     forms_toggled = {f for f, was in present_before.items() if was != (f in form_docs)}
-    relisted = {lemma for form in forms_toggled for lemma in store.lemmas_of(form)}
+    toggled_in: dict[str, list[str]] = {}  # lemma -> its forms that came or went
+    for form in forms_toggled:
+        for lemma in store.lemmas_of(form):
+            toggled_in.setdefault(lemma, []).append(form)
     files: dict[str, bytes | None] = dict.fromkeys(state.digests)  # None: as it is
+    digests = state.digests  # as the last build wrote them, until _with_meta()
 
     def current(rel: str) -> bytes:
         data = files[rel]
-        return (live / rel).read_bytes() if data is None else data
+        if data is not None:
+            return data
+        try:
+            data = (live / rel).read_bytes()
+        except OSError as e:
+            raise _Stale(rel) from e
+        if hashlib.blake2b(data, digest_size=8).digest() != digests.get(rel):
+            raise _Stale(rel)
+        return data
 
-    forms = _forms_by_lemma(form_docs, store) if relisted else {}
     touched_shards: dict[int, set[str]] = {}
-    for lemma in lemmas_touched | relisted:
+    for lemma in lemmas_touched | toggled_in.keys():
         touched_shards.setdefault(shard_of(lemma, shards), set()).add(lemma)
     for shard, lemmas_here in touched_shards.items():
         rel = f"{INDEX_DIR}/t/{shard}.json"
@@ -575,8 +640,15 @@ def _update(
             if not docs:
                 entries.pop(lemma, None)
                 continue
-            # A lemma no article held before has new forms, so it is among the relisted.
-            seen = forms[lemma] if lemma in relisted else entry[0]  # type: ignore[index]
+            seen = str(entry[0]) if entry else ""
+            if lemma in toggled_in:  # the forms of it the articles hold changed
+                forms = set(seen.split(" ")) if seen else set()
+                for form in toggled_in[lemma]:
+                    if form in form_docs:
+                        forms.add(form)
+                    else:
+                        forms.discard(form)
+                seen = " ".join(sorted(forms))
             entries[lemma] = [seen, _encode(docs)]
         files[rel] = _json(entries)
     for form in forms_toggled:
@@ -590,7 +662,24 @@ def _update(
         else:
             table.pop(form, None)
         files[rel] = _json(table)
-    rows = state.rows
+    if rows is None:
+        # The same articles with the same metadata: a document file changes only where an
+        # article's excerpt did (its facets not at all).
+        moved = {n: text for n, text in excerpts.items() if old_excerpts.get(n) != text}
+        for chunk in sorted({n // CHUNK for n in moved}):
+            rel = f"{INDEX_DIR}/d/{chunk}.json"
+            part: list[list[object]] = json.loads(current(rel))
+            for n in range(chunk * CHUNK, chunk * CHUNK + len(part)):
+                if n in moved:
+                    part[n - chunk * CHUNK][4] = moved[n]
+            files[rel] = _json(part)
+        stored = None
+        if moved:
+            stored = store.rows()
+            for n, text in moved.items():
+                stored[n] = (*stored[n][:4], text)
+        return _with_meta(sorted(files.items()), state, names), stored
+    old_rows = store.rows()
     for n in range(len(rows)):
         rows[n] = (*rows[n][:4], excerpts[n] if n in excerpts else old_rows[n][4])
     chunks = {n // CHUNK for n in changed} | {
@@ -598,14 +687,14 @@ def _update(
     }
     for chunk in chunks:
         rel = f"{INDEX_DIR}/d/{chunk}.json"
-        part = rows[chunk * CHUNK : (chunk + 1) * CHUNK]
-        if part:
-            files[rel] = _json(part)
+        chunk_rows = rows[chunk * CHUNK : (chunk + 1) * CHUNK]
+        if chunk_rows:
+            files[rel] = _json(chunk_rows)
         else:
             files.pop(rel, None)
     rel, data = _facets(rows)
     files[rel] = data
-    return _with_meta(sorted(files.items()), state, names)
+    return _with_meta(sorted(files.items()), state, names), rows
 
 
 def _facets(rows: Sequence[DocRow]) -> tuple[str, bytes]:

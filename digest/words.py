@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -75,8 +76,37 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalize(text))
 
 
+def distinct_words(text: str) -> list[str]:
+    """words(text) without repeats, in the order they first come: each distinct
+    whitespace-separated piece of the text is split into words once (words never span
+    whitespace), which on news text is about a quarter faster."""
+    pieces = " ".join(dict.fromkeys(normalize(text).split()))
+    return list(dict.fromkeys(_WORD.findall(pieces)))
+
+
 def is_cyrillic(word: str) -> bool:
     return _CYRILLIC.search(word) is not None
+
+
+# Lemmas earlier builds found (see remember_lemmas()): looked at before the dictionary,
+# which takes ~0.15 s to load, so an edit build that meets no new word never loads it.
+_memo_loader: Callable[[], dict[str, tuple[str, ...]]] | None = None
+_memo: dict[str, tuple[str, ...]] | None = None
+
+
+def remember_lemmas(load: Callable[[], dict[str, tuple[str, ...]]]) -> None:
+    """Have lemmas() look words up in what `load()` returns (word -> lemmas(word), as this
+    very code and dictionary made them) first; it is called once, when a word is first
+    asked for."""
+    global _memo_loader, _memo
+    _memo_loader, _memo = load, None
+
+
+def _remembered(word: str) -> tuple[str, ...] | None:
+    global _memo
+    if _memo is None:
+        _memo = _memo_loader() if _memo_loader is not None else {}
+    return _memo.get(word)
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +132,21 @@ def lemmas(word: str) -> tuple[str, ...]:
     """
     if word.isdigit():
         return (word,)
+    found = _remembered(word)
+    if found is None:
+        found = _found[word] = _lemmas(word)
+    return found
+
+
+def lemmas_found() -> dict[str, tuple[str, ...]]:
+    """The words this process lemmatized that remember_lemmas() did not know (and theirs)."""
+    return _found
+
+
+_found: dict[str, tuple[str, ...]] = {}
+
+
+def _lemmas(word: str) -> tuple[str, ...]:
     if is_cyrillic(word):
         # Read here, once per distinct word, not in normalize(): a scan of every text for
         # them took half again the time words() takes.

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from digest import search_index
+from digest import search_index, stories, words
 from digest.build import BuildOptions, build
 from digest.search_index import INDEX_DIR, shard_count, shard_of
 from digest.verify import compare_outputs
@@ -222,3 +222,110 @@ def test_terms_read_in_worker_processes_make_the_same_index(
     build(site, BuildOptions(now=NOW, output_dir=forked, cache_dir=tmp_path / "forked-cache"))
     assert compare_outputs(site / "_site", forked) == []
     assert postings(site, "війна") == [0, 1, 2]
+
+
+@pytest.mark.slow
+def test_a_body_edit_updates_the_index_without_making_every_row_again(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit below the lede leaves the site model as it was: the articles' rows (url,
+    title, date, topics, excerpt) are not made again, yet the words and forms lists follow
+    the edit exactly as a fresh build writes them."""
+    site = make_site(SEARCH_SITE, config=SEARCH_CONFIG)
+    build_at_now(site)
+    rows: list[str] = []
+    original = search_index._row
+
+    def counting(article: Any, numbers: dict[str, int]) -> Any:
+        rows.append(article.title)
+        return original(article, numbers)
+
+    monkeypatch.setattr(search_index, "_row", counting)
+    a2 = site / "content/a2.md"
+    # A new word comes ("Женеві", a new form of a new lemma), one goes ("абзац").
+    a2.write_text(
+        a2.read_text(encoding="utf-8").replace(
+            "Другий абзац про бюджет.", "Про бюджет говорили у Женеві."
+        ),
+        encoding="utf-8",
+    )
+    build_at_now(site)
+    assert rows == []
+    assert postings(site, "абзац") == []
+    assert postings(site, "женева") == [1]
+    fresh = tmp_path / "fresh"
+    build(site, BuildOptions(now=NOW, output_dir=fresh, cache_dir=tmp_path / "fresh-cache"))
+    assert rows  # a fresh build makes them
+    assert compare_outputs(site / "_site", fresh) == []
+    # A title edit (a new model) makes the rows again, with the excerpts stored.
+    a2.write_text(
+        a2.read_text(encoding="utf-8").replace("Звіт про наслідки", "Звіт про втрати"),
+        encoding="utf-8",
+    )
+    build_at_now(site)
+    assert index(site)["d/0.json"][1][1] == "Звіт про втрати"  # type: ignore[index]
+    again = tmp_path / "again"
+    build(site, BuildOptions(now=NOW, output_dir=again, cache_dir=tmp_path / "again-cache"))
+    assert compare_outputs(site / "_site", again) == []
+
+
+@pytest.mark.slow
+def test_an_index_file_changed_behind_our_back_is_made_again_by_the_next_edit(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(SEARCH_SITE, config=SEARCH_CONFIG)
+    build_at_now(site)
+    shards = index(site)["meta.json"]["shards"]  # type: ignore[index]
+    shard = site / "_site" / INDEX_DIR / f"t/{shard_of('нарада', shards)}.json"
+    damaged = json.loads(shard.read_bytes())
+    damaged["нарада"] = ["нараду", [2]]  # a wrong posting, as a broken copy might hold
+    shard.write_text(json.dumps(damaged, ensure_ascii=False), encoding="utf-8")
+    a6 = site / "content/a6.md"
+    a6.write_text(
+        a6.read_text(encoding="utf-8").replace("нараду", "нараду щодо електроенергії"),
+        encoding="utf-8",
+    )
+    build_at_now(site)
+    assert postings(site, "нарада") == [5]
+    assert postings(site, "електроенергія") == [5]
+    fresh = tmp_path / "fresh"
+    build(site, BuildOptions(now=NOW, output_dir=fresh, cache_dir=tmp_path / "fresh-cache"))
+    assert compare_outputs(site / "_site", fresh) == []
+
+
+@pytest.mark.slow
+def test_an_edit_with_known_words_needs_no_dictionary(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lemmas an earlier build found are kept with the index: the next build, in a new
+    process, reads an edited article without loading pymorphy3's dictionary (~0.15 s)."""
+    site = make_site(SEARCH_SITE, config=SEARCH_CONFIG)
+
+    def as_in_a_new_process() -> None:
+        for cached in (words.lemmas, stories._word, stories._stop_lemmas):
+            cached.cache_clear()
+        monkeypatch.setattr(words, "_found", {})
+
+    as_in_a_new_process()
+    build_at_now(site)
+    as_in_a_new_process()
+    asked: list[str] = []
+    original = words._lemmas
+
+    def counting(word: str) -> tuple[str, ...]:
+        asked.append(word)
+        return original(word)
+
+    monkeypatch.setattr(words, "_lemmas", counting)
+    a6 = site / "content/a6.md"
+    a6.write_text(a6.read_text(encoding="utf-8").replace("нараду", "нараду у Києві"))
+    build_at_now(site)
+    assert asked == []
+    assert postings(site, "київ") == [1, 3, 4, 5]
+    as_in_a_new_process()
+    a6.write_text(a6.read_text(encoding="utf-8").replace("у Києві", "щодо електроенергії"))
+    build_at_now(site)
+    assert asked == ["електроенергії"]  # a new word (the stopword щодо was known)
+    fresh = tmp_path / "fresh"
+    build(site, BuildOptions(now=NOW, output_dir=fresh, cache_dir=tmp_path / "fresh-cache"))
+    assert compare_outputs(site / "_site", fresh) == []

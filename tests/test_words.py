@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
-from digest.words import ENDINGS, lemma_set, lemmas, normalize, stems, words
+from hypothesis import given
+from hypothesis import strategies as st
+
+from digest.search_index import plain_text
+from digest.words import ENDINGS, distinct_words, lemma_set, lemmas, normalize, stems, words
 
 ROOT = Path(__file__).parents[1]
 
@@ -121,3 +126,21 @@ def test_a_function_word_is_not_filed_under_a_rare_word_of_the_same_form() -> No
     # Pronouns still meet their own forms.
     assert set(lemmas("його")) & set(lemmas("він"))
     assert set(lemmas("кім")) & set(lemmas("кого"))
+
+
+_PIECES = st.sampled_from(
+    ["Київ", "київ", "Києві", "прем’єр", "премʼєр", "'", "’", "Пере\u200bговори", "so\u00adft",
+     "K", "Kиїв", "79", "a_b", "—", ",", ".", " ", "  ", "\n", "\t", "\u00a0", "\u2009", "\u3000",
+     "\x1c", "\u200b", "e\u0301", "é", "ß", "İ", "ǅ"]
+)  # fmt: skip
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_distinct_words_are_words_without_repeats(text: str) -> None:
+    assert distinct_words(text) == list(dict.fromkeys(words(text)))
+
+
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_plain_text_joins_whitespace_as_the_pattern_did(text: str) -> None:
+    html = f"<p>{text}</p> &amp; <b>{text}</b>"
+    assert plain_text(html) == re.sub(r"\s+", " ", unescape(re.sub("<[^>]*>", " ", html))).strip()
