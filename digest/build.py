@@ -481,19 +481,23 @@ class _Run:
         took would stay with the build (and the render workers forked from it) long after
         they are gone; the child hands back the model as the cache keeps it."""
         import pickle
+        import zlib
 
-        from digest.cache import pack_model
         from digest.group import group_site
+        from digest.model_pack import pack_site_zipped
 
         def group() -> bytes:
             # An iterator: grouping lets each entry go as it goes (the list would hold them).
             found = _checked(entries(cache, read), self.session)
             site, problems = group_site(found, self.config, self.selection)
-            return pickle.dumps((pack_model(site), problems), pickle.HIGHEST_PROTOCOL)
+            return pickle.dumps((pack_site_zipped(site), problems), pickle.HIGHEST_PROTOCOL)
 
         data = run_apart(group) if len(read.keys) >= GROUP_APART_MIN else None
         if data is not None:
-            packed, problems = pickle.loads(data)
+            zipped, problems = pickle.loads(data)
+            del data
+            packed = zlib.decompress(zipped)
+            del zipped
             cache.store_packed_model(key, packed, problems)
             return ModelLoader(packed, self.config)(), problems
         found = _checked(entries(cache, read), self.session)

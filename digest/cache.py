@@ -5,6 +5,7 @@ is in reading.py and build.py; this module only keeps it."""
 from __future__ import annotations
 
 import marshal
+import mmap
 import os
 import pickle
 import sqlite3
@@ -20,6 +21,7 @@ from digest.config import Config
 from digest.errors import CacheError, Problem
 from digest.fingerprints import code_fingerprint
 from digest.model import Article, Site
+from digest.model_pack import pack_site, unpack_site
 
 CACHE_DIR = ".digest-cache"
 _SCHEMA = "digest-cache 2"  # bump when the tables change shape
@@ -27,7 +29,7 @@ _TABLES = (
     "blobs (name TEXT PRIMARY KEY, value BLOB)",
     "entries (key BLOB PRIMARY KEY, entry BLOB)",
     "bodies (key BLOB PRIMARY KEY, body BLOB)",
-    "models (key BLOB PRIMARY KEY, site BLOB, problems BLOB, used REAL)",
+    "models (key BLOB PRIMARY KEY, problems BLOB, used REAL)",  # the packs are files
     "digests (day TEXT PRIMARY KEY, key BLOB, html BLOB)",
     "generations (id TEXT PRIMARY KEY, created REAL, build_key BLOB, pages INT, counts BLOB,"
     " records BLOB, notes BLOB)",
@@ -92,44 +94,29 @@ class Generation:
     # finds nothing to do
 
 
-class _Compressed:
-    """A file-like sink that keeps only the zlib-compressed bytes written to it."""
-
-    def __init__(self) -> None:
-        self._zlib = zlib.compressobj(1)
-        self._parts: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self._parts.append(self._zlib.compress(data))
-        return len(data)
-
-    def data(self) -> bytes:
-        self._parts.append(self._zlib.flush())
-        return b"".join(self._parts)
-
-
 def pack_model(site: Site) -> bytes:
-    """The model as the cache keeps it: pickled straight into zlib (no second copy)."""
-    sink = _Compressed()
-    pickle.Pickler(sink, protocol=pickle.HIGHEST_PROTOCOL).dump(site)
-    return sink.data()
+    """The model as the cache keeps it: packed by columns (model_pack.py), for a quick load."""
+    return pack_site(site)
 
 
 class ModelLoader:
-    """A cached site model, unpickled on first use: a build with nothing to do may never
-    need it."""
+    """A cached site model, unpacked on first use: a build with nothing to do may never
+    need it. The pack is bytes, or its file mapped into memory (which stays readable when
+    a later build replaces the file)."""
 
-    def __init__(self, blob: bytes, config: Config) -> None:
-        self._blob = blob
+    def __init__(self, pack: bytes | mmap.mmap, config: Config) -> None:
+        self._pack = pack
         self._config = config
         self._loaded: Site | None = None
 
     def __call__(self) -> Site:
         if self._loaded is None:
-            site = pickle.loads(zlib.decompress(self._blob))
+            site = unpack_site(self._pack)
             # The key covers every setting but the folders, which may differ (`-o elsewhere`).
             self._loaded = replace(site, config=self._config)
-            self._blob = b""
+            if isinstance(self._pack, mmap.mmap):
+                self._pack.close()
+            self._pack = b""
         return self._loaded
 
 
@@ -290,30 +277,52 @@ class BuildCache:
     # --- the grouped model ---------------------------------------------------------------
 
     def load_model(self, key: bytes, config: Config) -> tuple[ModelLoader, list[Problem]] | None:
-        """The cached model for key (unpickled only when asked for) and grouping's problems."""
-        row = self.db.execute("SELECT site, problems FROM models WHERE key = ?", (key,)).fetchone()
+        """The cached model for key (unpacked only when asked for) and grouping's problems."""
+        row = self.db.execute("SELECT problems FROM models WHERE key = ?", (key,)).fetchone()
         if row is None:
             return None
+        try:  # mapped, not read: a build with nothing to do never reads it
+            with self._model_file(key).open("rb") as file:
+                pack = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # gone or empty (a cache tidied by hand): group again
+            return None
         self.db.execute("UPDATE models SET used = ? WHERE key = ?", (time.time(), key))
-        return ModelLoader(row[0], config), pickle.loads(row[1])
+        return ModelLoader(pack, config), pickle.loads(row[0])
 
     def store_model(self, key: bytes, site: Site, problems: list[Problem]) -> None:
         self.store_packed_model(key, pack_model(site), problems)
 
     def store_packed_model(self, key: bytes, data: bytes, problems: list[Problem]) -> None:
-        """Keep a model pack_model() made (ModelLoader(data, config) gives it back)."""
+        """Keep a model pack_model() made (ModelLoader(data, config) gives it back). The pack
+        is a file of its own beside the database, which reads it whole more slowly (its
+        pages are a chain); the row comes after the file, so a row always has one."""
+        path = self._model_file(key)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            part = path.with_name(f"{path.name}.{os.getpid()}.part")
+            part.write_bytes(data)
+            part.replace(path)
+        except OSError as e:
+            raise CacheError(f"cannot write {path}: {e.strerror}") from e
         db = self.db
         db.execute("BEGIN")
         db.execute(
-            "INSERT OR REPLACE INTO models VALUES (?, ?, ?, ?)",
-            (key, data, pickle.dumps(problems), time.time()),
+            "INSERT OR REPLACE INTO models VALUES (?, ?, ?)",
+            (key, pickle.dumps(problems), time.time()),
         )
         db.execute(
             "DELETE FROM models WHERE key NOT IN "
             "(SELECT key FROM models ORDER BY used DESC LIMIT ?)",
             (_MODELS_KEPT,),
         )
+        kept = {self._model_file(k).name for (k,) in db.execute("SELECT key FROM models")}
         db.execute("COMMIT")
+        for file in path.parent.iterdir():  # older models', and any a killed build left
+            if file.name not in kept:
+                file.unlink(missing_ok=True)
+
+    def _model_file(self, key: bytes) -> Path:
+        return self.folder / "models" / f"{key.hex()}.pack"
 
     def bodies(self, keys: dict[str, bytes], unstable: dict[str, bytes]) -> BodyStore:
         return BodyStore(self.db_path, keys, unstable)
