@@ -24,7 +24,7 @@ from digest.fingerprints import files_fingerprint, fingerprint
 from digest.group import Selection
 from digest.model import Article, Site
 from digest.reading import ReadOutcome, entries, model_key, published, read_entries
-from digest.sources import Entry, find_articles
+from digest.sources import Entry, Stub, article_files
 from digest.theme import Theme, theme_folders
 from digest.workers import Progress, no_progress, run_apart
 from digest.write import SiteWriter, check_output_dir, output_matches, staging_folder
@@ -118,7 +118,7 @@ class LastBuild:
     theme_key: bytes
     drafts: bool
     future: bool
-    stubs: list[Entry]  # every article file's stub (see Entry.stub)
+    stubs: list[Stub]  # every article file's
     chosen: list[str]  # the published ones' paths, newest first
     keys: dict[str, bytes]  # path -> content key
     lean: dict[str, tuple[bytes, tuple[str, ...]]]  # path -> what grouping reads of it
@@ -395,9 +395,9 @@ class _Run:
 
     def read(self, cache: BuildCache) -> ReadOutcome:
         """Every article file under content/, from the cache where unchanged."""
-        paths, problems = find_articles(self.config.content_dir)
+        files, problems = article_files(self.config.content_dir)
         self.warnings.extend(problems)
-        read = read_entries(cache, self.config, paths, self.workers, self.progress)
+        read = read_entries(cache, self.config, files, self.workers, self.progress)
         self.warnings.extend(read.problems)
         return read
 
@@ -638,7 +638,7 @@ def _checked(items: Iterable[Entry], session: BuildSession) -> Iterator[Entry]:
         yield item
 
 
-def _bundle_folders(chosen: list[Entry], config: Config) -> list[str]:
+def _bundle_folders(chosen: list[Stub], config: Config) -> list[str]:
     """The page bundles among the published articles, as folders relative to the site."""
     return [
         folder
@@ -670,7 +670,7 @@ def _unchanged(last: Generation, build_key: bytes, writer: SiteWriter) -> bool:
     )
 
 
-def _escaping_links(chosen: list[Entry], read: ReadOutcome, config: Config) -> list[Problem]:
+def _escaping_links(chosen: list[Stub], read: ReadOutcome, config: Config) -> list[Problem]:
     """Links like /css/x.css break a site served under /news/. The links were found when the
     article was read (the model holds no bodies); check.py judges them."""
     found: list[Problem] = []

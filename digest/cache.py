@@ -36,6 +36,7 @@ _TABLES = (
 )
 _GENERATIONS_KEPT = 4  # output folders' records kept, for people who build to several places
 _MODELS_KEPT = 2
+_INDEX_CHANGES_KEPT = 256  # index rows kept apart from the rest before they are folded in
 
 
 class Record(NamedTuple):
@@ -131,6 +132,10 @@ class BuildCache:
         self._lock_fd: int | None = None
         self._db: sqlite3.Connection | None = None
         self._pid = os.getpid()  # the process that opened it
+        # What index() found: the parse fingerprint its rows were read with, and the rows
+        # stored apart from the rest (see save_index()).
+        self._index_of = b""
+        self._index_changes: dict[str, tuple[object, ...] | None] = {}
 
     def __enter__(self) -> BuildCache:
         self.open()
@@ -203,18 +208,54 @@ class BuildCache:
     def index(self, parse_fp: bytes) -> dict[str, IndexRow]:
         """Every article file known, by its shown path, if it was read with the settings and
         code parse_fp names; else none (a file's unchanged stat then says nothing)."""
-        stored = self.db.execute("SELECT value FROM blobs WHERE name = 'index'").fetchone()
-        if stored is None:
+        self._index_of, self._index_changes = b"", {}
+        stored = dict(
+            self.db.execute(
+                "SELECT name, value FROM blobs WHERE name IN ('index', 'index changes')"
+            ).fetchall()
+        )
+        if "index" not in stored:
             return {}
-        made_with, rows = marshal.loads(stored[0])
+        made_with, rows = marshal.loads(stored["index"])
         if made_with != parse_fp:
             return {}
-        return {path: IndexRow._make(row) for path, row in rows.items()}
+        self._index_of = parse_fp
+        if "index changes" in stored:
+            made_with, changes = marshal.loads(stored["index changes"])
+            if made_with == parse_fp:
+                self._index_changes = changes
+                for path, row in changes.items():
+                    if row is None:
+                        rows.pop(path, None)
+                    else:
+                        rows[path] = row
+        return dict(zip(rows.keys(), map(IndexRow._make, rows.values()), strict=True))
 
-    def save_index(self, parse_fp: bytes, index: dict[str, IndexRow]) -> None:
-        plain = {path: tuple(row) for path, row in index.items()}
-        data = marshal.dumps((parse_fp, plain))
-        self.db.execute("INSERT OR REPLACE INTO blobs VALUES ('index', ?)", (data,))
+    def save_index(
+        self, parse_fp: bytes, index: dict[str, IndexRow], changed: dict[str, IndexRow | None]
+    ) -> None:
+        """Keep the index: `index` (what index(parse_fp) gave, or {}) with the rows in
+        `changed` put in (None: the file is gone). A few changed rows are stored apart from
+        the rest, so an edit does not rewrite every row; once there are many, all are
+        written again."""
+        if not changed:
+            return
+        changes = dict(self._index_changes) if self._index_of == parse_fp else {}
+        changes.update((path, None if row is None else tuple(row)) for path, row in changed.items())
+        if self._index_of == parse_fp and len(changes) <= max(
+            _INDEX_CHANGES_KEPT, len(index) // 32
+        ):
+            data = marshal.dumps((parse_fp, changes))
+            self.db.execute("INSERT OR REPLACE INTO blobs VALUES ('index changes', ?)", (data,))
+        else:
+            plain = {path: tuple(row) for path, row in index.items() if path not in changed}
+            plain.update((path, tuple(row)) for path, row in changed.items() if row is not None)
+            data = marshal.dumps((parse_fp, plain))
+            with self.transaction():  # never a new index under old changes
+                self.db.execute("INSERT OR REPLACE INTO blobs VALUES ('index', ?)", (data,))
+                self.db.execute("DELETE FROM blobs WHERE name = 'index changes'")
+            changes = {}
+        self._index_of, self._index_changes = parse_fp, changes
 
     def put_entry(self, key: bytes, entry: bytes, body: bytes) -> None:
         """A file's pickled lean entry and compressed body, under its content key."""

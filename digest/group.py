@@ -14,7 +14,7 @@ from digest.errors import Problem
 from digest.model import Article, Day, Section, Site, Story, Topic, TopicGroup
 from digest.redirects import settle_redirects
 from digest.slugs import slugify
-from digest.sources import Entry
+from digest.sources import Entry, Stub
 from digest.stories import Report, StoryFeatures, StorySettings, cluster
 from digest.words import normalize
 
@@ -237,11 +237,10 @@ def is_top(story: Story) -> bool:
     return len(story.reports) > 1 or any(a.pinned or a.priority > 0 for a in story.reports)
 
 
-def is_published(entry: Entry, selection: Selection) -> bool:
+def is_published(entry: Entry | Stub, selection: Selection) -> bool:
     """Whether the site shows the entry: not a draft (unless drafts are asked for), not
     expired, and not dated after the selection's moment (unless future ones are). Reads only
-    the date, has_time, draft and expires, so the build can decide it from a cached stub
-    (Entry.stub)."""
+    the date, has_time, draft and expires, so the build can decide it from a Stub."""
     if entry.draft and not selection.drafts:
         return False
     if entry.expires is not None and entry.expires <= selection.now:

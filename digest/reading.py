@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 
 from digest.cache import BuildCache, IndexRow
@@ -25,7 +26,7 @@ from digest.fingerprints import (
     rules_fingerprint,
 )
 from digest.group import Selection, TopicIndex, is_published
-from digest.sources import PARALLEL_MIN_FILES, ArticleReader, Entry, read_file
+from digest.sources import PARALLEL_MIN_FILES, ArticleReader, Entry, Stub, read_file
 from digest.stories import pack_features, story_features
 from digest.workers import Progress, parallel_map
 
@@ -41,7 +42,7 @@ _ANY_RULES = b"tags"
 @dataclass
 class ReadOutcome:
     config: Config
-    stubs: list[Entry] = dataclasses.field(default_factory=list)  # see Entry.stub()
+    stubs: list[Stub] = dataclasses.field(default_factory=list)  # every file's, in path order
     problems: list[Problem] = dataclasses.field(default_factory=list)
     keys: dict[str, bytes] = dataclasses.field(default_factory=dict)  # path -> content key
     # path -> what grouping reads of it: its lean entry's fingerprint and keyword topics
@@ -86,66 +87,72 @@ def grouping_facts(entry: Entry, rules: TopicIndex) -> tuple[bytes, tuple[str, .
     return facts, () if entry.tags else tuple(t.key for t in rules.for_text(entry.text))
 
 
-def published(read: ReadOutcome, selection: Selection) -> list[Entry]:
+def published(read: ReadOutcome, selection: Selection) -> list[Stub]:
     """The stubs of the articles the site publishes, newest first (as the model orders them)."""
     chosen = [stub for stub in read.stubs if is_published(stub, selection)]
-    chosen.sort(key=lambda e: (e.date, e.path), reverse=True)
+    chosen.sort(key=attrgetter("date", "path"), reverse=True)
     return chosen
 
 
 def read_entries(
-    cache: BuildCache, config: Config, paths: list[Path], workers: int, progress: Progress
+    cache: BuildCache, config: Config, files: list[str], workers: int, progress: Progress
 ) -> ReadOutcome:
-    """What every path says: from the cache when the file is unchanged, else read (in
-    worker processes when there are many). Full entries are loaded only if grouping needs
-    them (entries()); problems come back in path order."""
+    """What every file says (paths as article_files() gives them): from the cache when the
+    file is unchanged, else read (in worker processes when there are many). Full entries are
+    loaded only if grouping needs them (entries()); problems come back in path order."""
     parse_fp = parse_fingerprint(config)
-    rules, rules_fp = TopicIndex(config.topics), rules_fingerprint(config)
+    rules_fp = rules_fingerprint(config)
     index = cache.index(parse_fp)
     now_ns = time.time_ns()
     # Keyed by the path as shown, a string: hashing 10,000 Paths costs more than reading.
-    shown_of = [display_path(p, config.site_dir) for p in paths]
-    known: dict[str, IndexRow] = {}
-    stats: dict[str, tuple[int, int, int, int]] = {}
-    trusted: set[str] = set()
+    shown_of = shown_paths(files, config.site_dir)
+    known: dict[str, IndexRow] = {}  # files not read again: their rows
+    stats: dict[str, tuple[int, int, int, int]] = {}  # files not trusted as recorded: as seen
     to_read: list[Path] = []
-    by_key = {r.key: r for r in index.values() if r.key is not None}
-    for path, shown in zip(paths, shown_of, strict=True):
+    again: dict[str, IndexRow] = {}  # files read again: their rows in the index
+    get_row, stat = index.get, os.stat
+    for file, shown in zip(files, shown_of, strict=True):
         try:
-            st = os.stat(path)
+            st = stat(file)
         except OSError:
-            to_read.append(path)  # the reader names the problem
+            to_read.append(Path(file))  # the reader names the problem
             continue
-        sig = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
-        stats[shown] = sig
-        old = index.get(shown)
+        old = get_row(shown)
         if (
             old is not None
+            and old.mtime_ns == st.st_mtime_ns
+            and old.ctime_ns == st.st_ctime_ns
+            and old.size == st.st_size
+            and old.inode == st.st_ino
             and old.key is not None
-            and old[:4] == sig
             and old.seen_ns - st.st_mtime_ns > _TRUST_AFTER_NS
         ):
-            known[shown] = old
-            trusted.add(shown)
+            known[shown] = old  # its stat is as recorded: the very same row
             continue
-        if by_key:  # the same bytes under a new date or inode (a checkout, a touch)?
+        stats[shown] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        if old is not None and old.key is not None:
+            # The same bytes under a new date or inode (a checkout, a touch)? The key names
+            # the path too, so only the file's own row can have it.
             try:
-                same = by_key.get(content_key(parse_fp, shown, path.read_bytes()))
+                same = content_key(parse_fp, shown, Path(file).read_bytes()) == old.key
             except OSError:
-                same = None
-            if same is not None:
-                known[shown] = same
+                same = False
+            if same:
+                known[shown] = old
                 continue
-        to_read.append(path)
+            again[shown] = old
+        to_read.append(Path(file))
 
     outcome = ReadOutcome(config)
     # What was read now, kept small: bodies go straight to the cache, never into memory.
     parsed: dict[str, tuple[IndexRow | None, tuple[Problem, ...]]] = {}
     if to_read:
+        # A few files (an edit) are read in this process, from what the cache holds of them.
+        earlier = _earlier(cache, again) if len(to_read) < PARALLEL_MIN_FILES else {}
         with cache.transaction():
             parsing = parallel_map(
                 _parser,
-                (config, parse_fp),
+                (config, parse_fp, earlier),
                 to_read,
                 workers,
                 min_items=PARALLEL_MIN_FILES,
@@ -156,36 +163,57 @@ def read_entries(
                 if n % 500 == 0 or n == len(to_read):
                     progress("read", n, len(to_read))
 
-    tz = config.tz
-    new_index: dict[str, IndexRow] = {}
+    tz, stubs = config.tz, outcome.stubs
+    rules: TopicIndex | None = None
+    keys, lean, links, problems = outcome.keys, outcome.lean, outcome.links, outcome.problems
+    # The index's rows that change: a row, or None for a file not to be remembered.
+    changed: dict[str, IndexRow | None] = dict.fromkeys(index.keys() - shown_of)  # files gone
     for shown in shown_of:
-        result = parsed.get(shown)
-        if result is not None:
-            outcome.problems.extend(result[1])
-            if result[0] is None:
+        row = known.get(shown)
+        if row is None:
+            result = parsed.get(shown)
+            if result is None or result[0] is None:
+                changed[shown] = None
+                problems.extend(result[1] if result else ())
                 continue
+            problems.extend(result[1])
             row = result[0]
-        else:
-            row = known[shown]
-        if row.rules not in (rules_fp, _ANY_RULES):  # topics found by other keyword rules
-            row = _match_again(cache, row, rules_fp, rules)
+        if row.rules not in (rules_fp, _ANY_RULES):
+            if rules is None:  # made only when needed: most builds never need it
+                rules = TopicIndex(config.topics)
+            row = _match_again(cache, row, rules_fp, rules)  # topics found by other rules
         if row.problems is not None:
-            outcome.problems.extend(pickle.loads(row.problems))
-        when = datetime.fromisoformat(row.date).astimezone(tz)
+            problems.extend(pickle.loads(row.problems))
         expires = datetime.fromisoformat(row.expires).astimezone(tz) if row.expires else None
-        outcome.stubs.append(Entry.stub(shown, when, row.has_time, row.draft, expires))
-        outcome.keys[shown] = row.key or b""
-        outcome.lean[shown] = (row.lean, row.matches)
+        when = datetime.fromisoformat(row.date).astimezone(tz)
+        stubs.append(Stub(shown, when, row.has_time, row.draft, expires))
+        keys[shown] = row.key or b""
+        lean[shown] = (row.lean, row.matches)
         if row.links:
-            outcome.links[shown] = row.links
-        if shown in trusted:
-            new_index[shown] = row  # its stat is as recorded: the very same row
-        elif (looked := stats.get(shown)) is not None:
-            new_index[shown] = row.restamped(looked, now_ns)
-    if new_index != index:
-        cache.save_index(parse_fp, new_index)
+            links[shown] = row.links
+        if (looked := stats.get(shown)) is not None:
+            row = row.restamped(looked, now_ns)  # not trusted as it was: as seen now
+        elif shown not in known:
+            changed[shown] = None  # read although it could not be looked at: not remembered
+            continue
+        if row is not get_row(shown):
+            changed[shown] = row
+    cache.save_index(parse_fp, index, {p: r for p, r in changed.items() if r or p in index})
     outcome.parsed = len(parsed)
     return outcome
+
+
+def shown_paths(files: list[str], site_dir: Path) -> list[str]:
+    """display_path() of each file, as plain string work on the common prefix."""
+    root = os.fspath(site_dir)
+    prefix = root if root.endswith(os.sep) else root + os.sep
+    if os.sep != "/":
+        return [display_path(Path(file), site_dir) for file in files]
+    cut = len(prefix)
+    return [
+        file[cut:] if file.startswith(prefix) else display_path(Path(file), site_dir)
+        for file in files
+    ]
 
 
 def _remember(
@@ -245,9 +273,7 @@ def entries(cache: BuildCache, read: ReadOutcome) -> list[Entry]:
     return found
 
 
-def model_key(
-    config: Config, selection: Selection, chosen: list[Entry], read: ReadOutcome
-) -> bytes:
+def model_key(config: Config, selection: Selection, chosen: list[Stub], read: ReadOutcome) -> bytes:
     """Names the grouped site exactly: the settings, and the published entries as read
     (chosen: their stubs, from published())."""
     parts: list[bytes | str] = [
@@ -263,14 +289,37 @@ def model_key(
 # --- reading one file, in a worker process or here -----------------------------------------
 
 
-def _parser(config: Config, parse_fp: bytes) -> Callable[[Path], Parsed]:
+def _parser(config: Config, parse_fp: bytes, earlier: Earlier) -> Callable[[Path], Parsed]:
     """parse_file() with a reader and keyword rules made once per process."""
     reader, rules = ArticleReader(config), TopicIndex(config.topics)
-    return lambda path: parse_file(reader, parse_fp, path, rules)
+    return lambda path: parse_file(reader, parse_fp, path, rules, earlier)
 
 
-def parse_file(reader: ArticleReader, parse_fp: bytes, path: Path, rules: TopicIndex) -> Parsed:
-    """Read one file with its content key. The bytes are hashed before and after the reader
+# Shown path -> an earlier version's (title, summary, story features) of files read again.
+Earlier = dict[str, tuple[str, str, bytes]]
+
+
+def _earlier(cache: BuildCache, rows: dict[str, IndexRow]) -> Earlier:
+    """What the cache holds of the files about to be read again, by their rows in the index:
+    an edit that leaves an article's headline and summary as they were (most edits) needs its
+    story features, the costly part of reading it (the lemmas of its words), not made again."""
+    found: Earlier = {}
+    for path, row in rows.items():
+        blob = cache.entry(row.key) if row.key is not None else None
+        if blob is not None:
+            entry = pickle.loads(blob)[0]
+            found[path] = (entry.title, entry.summary, entry.story)
+    return found
+
+
+def parse_file(
+    reader: ArticleReader,
+    parse_fp: bytes,
+    path: Path,
+    rules: TopicIndex,
+    earlier: Earlier | None = None,
+) -> Parsed:
+    """Read one path with its content key. The bytes are hashed before and after the reader
     reads them, so an entry is never cached under the key of bytes it was not made from."""
     shown = display_path(path, reader.config.site_dir)
 
@@ -289,7 +338,11 @@ def parse_file(reader: ArticleReader, parse_fp: bytes, path: Path, rules: TopicI
     # Facts about the body that the build needs for every article, kept so it is not loaded.
     links = tuple(root_absolute_links(entry.body_html))
     # Read once per article here (in a worker, cached with the entry): grouping only compares.
-    story = pack_features(story_features(entry.title, entry.summary))
+    before_edit = earlier.get(shown) if earlier else None
+    if before_edit is not None and before_edit[:2] == (entry.title, entry.summary):
+        story = before_edit[2]  # made from the same words
+    else:
+        story = pack_features(story_features(entry.title, entry.summary))
     lean = dataclasses.replace(lean_entry(entry), story=story)
     blob = pickle.dumps((lean, problems, links), protocol=pickle.HIGHEST_PROTOCOL)
     body = zlib.compress(entry.body_html.encode("utf-8"), 1)

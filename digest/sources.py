@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from digest.bundles import BUNDLE_INDEXES, bundle_folder
 from digest.config import Config
@@ -93,30 +93,17 @@ class Entry:
     priority: int = 0  # front matter `priority:`: higher ranks first among top stories
     story: bytes = b""  # its words as stories compare them, packed (reading.py)
 
-    @classmethod
-    def stub(
-        cls, path: str, when: datetime, has_time: bool, draft: bool, expires: datetime | None
-    ) -> Entry:
-        """An entry carrying only what deciding whether it is published reads (see
-        group.is_published), so a build need not load whole entries to know whether its
-        cached model still holds."""
-        return cls(
-            path=path,
-            format="",
-            title="",
-            date=when,
-            has_time=has_time,
-            tags=(),
-            summary="",
-            author="",
-            source="",
-            lang="",
-            slug="",
-            draft=draft,
-            body_html="",
-            text="",
-            expires=expires,
-        )
+
+class Stub(NamedTuple):
+    """What deciding whether an article file is published reads (group.is_published), and
+    its path: a build knows it for every file from the cache, without loading entries, to
+    tell whether its cached model still holds. A plain tuple: a build makes one per file."""
+
+    path: str  # as Entry.path
+    date: datetime
+    has_time: bool
+    draft: bool
+    expires: datetime | None
 
 
 def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
@@ -125,37 +112,48 @@ def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
     Hidden files and folders are skipped. Symlinks are not followed out of content_dir:
     a link that resolves outside it is named in a warning and left alone.
     """
+    files, problems = article_files(content_dir)
+    return [Path(file) for file in files], problems
+
+
+def article_files(content_dir: Path) -> tuple[list[str], list[Problem]]:
+    """find_articles() with the files as path strings (content_dir joined with their names),
+    in the same order: a build walks 100,000 files, and a Path each costs more than the walk."""
     root = content_dir.resolve()
-    found: list[Path] = []
+    found: list[str] = []
     problems: list[Problem] = []
-    sections: list[Path] = []
-    folders = [content_dir]
+    sections: list[str] = []
+    top = os.fspath(content_dir)
+    folders = [top]
+    mixed = False  # a folder with both article files and folders: see the end
     while folders:  # depth first, in name order, as os.walk would go
         folder = folders.pop()
         try:
             with os.scandir(folder) as listing:
-                items = sorted(listing, key=lambda item: item.name)
+                items = sorted(listing, key=_name)
         except OSError:
             continue  # as os.walk does: a folder that vanished or cannot be read
-        subfolders: list[Path] = []
+        subfolders: list[str] = []
         outside: list[Problem] = []  # folders' first, then files', as before
-        index = _bundle_index(items) if folder != content_dir else ""
+        before = len(found)
+        index = _bundle_index(items) if folder != top else ""
         if index:
             # A page bundle: its index.md is the article, the rest its files (bundles.py).
-            found.append(folder / index)
-            problems += _inside_bundle(folder, index, content_dir)
+            found.append(os.path.join(folder, index))
+            problems += _inside_bundle(Path(folder), index, content_dir)
             continue
         for item in items:  # the entries' types come free with the listing
-            if item.name.startswith("."):
+            name = item.name
+            if name[0] == ".":
                 continue
-            if item.name.lower().startswith("_index.") and _is_article(item.name):
-                sections.append(folder / item.name)  # a Hugo section's list page
-                continue
-            path = folder / item.name
-            if item.is_symlink():
+            article = name.lower().endswith(ARTICLE_SUFFIXES)
+            if article and name.lower().startswith("_index."):
+                sections.append(item.path)  # a Hugo section's list page
+            elif item.is_symlink():
                 linked_folder = item.is_dir()  # a folder inside: walked through its real place
-                if not (linked_folder or _is_article(item.name)):
+                if not (linked_folder or article):
                     continue
+                path = Path(item.path)
                 if not _inside(path, root):
                     problem = _outside_link(path, content_dir)
                     if linked_folder:
@@ -163,24 +161,35 @@ def find_articles(content_dir: Path) -> tuple[list[Path], list[Problem]]:
                     else:
                         outside.append(problem)
                 elif not linked_folder and path.is_file():
-                    found.append(path)
+                    found.append(item.path)
             elif item.is_dir(follow_symlinks=False):
-                subfolders.append(path)
-            elif _is_article(item.name) and item.is_file(follow_symlinks=False):
-                found.append(path)
+                subfolders.append(item.path)
+            elif article and item.is_file(follow_symlinks=False):
+                found.append(item.path)
         problems += outside
         folders += reversed(subfolders)
+        mixed = mixed or (len(found) > before and bool(subfolders))
     if sections:
         more = f" (and {len(sections) - 1} more)" if len(sections) > 1 else ""
         problems.append(
             Problem(
-                display_path(sections[0], content_dir.parent.resolve()),
+                display_path(Path(sections[0]), content_dir.parent.resolve()),
                 None,
                 f"a section's list page (Hugo's _index.md), not an article; skipped{more}",
                 "its text is not shown: put what matters in site.yaml (description, topics)",
             )
         )
-    return sorted(found), problems
+    if mixed:  # else the walk's order is already the order of Paths: part by part
+        found.sort(key=_parts)
+    return found, problems
+
+
+def _name(item: os.DirEntry[str]) -> str:
+    return item.name
+
+
+def _parts(path: str) -> list[str]:
+    return path.split(os.sep)
 
 
 def _inside_bundle(folder: Path, index: str, content_dir: Path) -> list[Problem]:
