@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,6 +157,32 @@ def build_command(
     if strict and result.warnings:
         click.echo(f"--strict: {len(result.warnings)} warnings count as errors.", err=True)
         sys.exit(1)
+    _done_with_everything.set()
+
+
+# Set when a build has said all it has to say and holds nothing open (its cache is closed
+# and its output swapped in): run() may then end the process without tearing down the
+# model object by object, a tenth of an edit build's time at 10,000 articles.
+_done_with_everything = threading.Event()
+
+
+def run() -> None:
+    """The `digest` command (and `python -m digest`): main(), and a quick exit after a
+    finished build."""
+    try:
+        main()
+    except SystemExit as e:
+        if not _done_with_everything.is_set():
+            raise
+        code = e.code
+    else:  # pragma: no cover - click's standalone mode always exits
+        code = 0
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
 
 
 @main.command("export")

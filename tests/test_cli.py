@@ -98,6 +98,32 @@ def test_console_script_runs_in_the_site_folder(make_site: MakeSite) -> None:
     assert (site / "_site/index.html").is_file()
 
 
+@pytest.mark.slow
+def test_a_finished_build_ends_quickly_with_all_its_output(make_site: MakeSite) -> None:
+    # The command ends the process without tearing the model down (cli.run): what it
+    # printed through pipes, and its exit status, must come out all the same.
+    site = make_site({"content/a.txt": GOOD, "content/bad.txt": "no date line here\n"})
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+
+    def digest(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "digest", "build", "-s", str(site), *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+    built = digest()
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("Built 1 articles")
+    assert "content/bad.txt" in built.stderr
+    strict = digest("--strict")
+    assert strict.returncode == 1
+    assert "--strict: 1 warnings count as errors." in strict.stderr
+    missing = subprocess.run(
+        [sys.executable, "-m", "digest", "build", "-s", str(site / "nowhere")],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert missing.returncode == 1
+    assert "no site.yaml here" in missing.stderr
+
+
 def test_build_collects_young_objects_seldom(make_site: MakeSite) -> None:
     # A build's model lives until it ends: the CLI makes the collector walk it seldom.
     import gc
