@@ -38,4 +38,4 @@ def test_wheel_contains_the_default_theme(tmp_path: Path) -> None:
     assert "\nName: digest-news\n" in metadata  # `digest` on PyPI is another project
     assert "\nLicense-Expression: MIT\n" in metadata
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "digest = digest.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "digest = digest.cli:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
