@@ -571,21 +571,9 @@ class _Run:
         self.deferred = (
             changed and self.defer_search and config.search and _has_index(config.output_dir)
         )
-        notes: list[Problem] = []
-        for steps in (MODEL_STEPS, POST_WRITE_STEPS):
-            if steps is POST_WRITE_STEPS:
-                writer.complete()  # the staging folder now holds the whole new site
-            for name, step in steps:
-                files, problems = step(staged)
-                notes.extend(problems)
-                for rel, data in files:
-                    kept = writer.keep_live(rel, name) if data is None else None
-                    if data is None and kept is None:
-                        raise DigestError(
-                            f"{rel} vanished from the output while building: build again"
-                        )
-                    placed = kept or writer.write(rel, data or b"", name)
-                    records[placed.path] = Record(None, None, *placed.record)
+        notes = _run_steps(MODEL_STEPS, staged, writer, records)
+        writer.complete()  # the staging folder now holds the whole new site
+        notes += _run_steps(POST_WRITE_STEPS, staged, writer, records)
         self.warnings += notes
         return notes
 
@@ -628,6 +616,27 @@ class _Run:
             rendered=written.rendered,
             counts=counts,
         )
+
+
+def _run_steps(
+    steps: list[tuple[str, PostWriteStep]],
+    staged: Staged,
+    writer: SiteWriter,
+    records: dict[str, Record],
+) -> list[Problem]:
+    """Run each step; the files it gives join the staging folder (and `records`). Returns
+    the steps' warnings."""
+    notes: list[Problem] = []
+    for name, step in steps:
+        files, problems = step(staged)
+        notes.extend(problems)
+        for rel, data in files:
+            kept = writer.keep_live(rel, name) if data is None else None
+            if data is None and kept is None:
+                raise DigestError(f"{rel} vanished from the output while building: build again")
+            placed = kept or writer.write(rel, data or b"", name)
+            records[placed.path] = Record(None, None, *placed.record)
+    return notes
 
 
 def _checked(items: Iterable[Entry], session: BuildSession) -> Iterator[Entry]:

@@ -95,11 +95,6 @@ class Generation:
     plan: bytes = b""  # names the pages written (page_plan.py); b"": unknown
 
 
-def pack_model(site: Site) -> bytes:
-    """The model as the cache keeps it: packed by columns (model_pack.py), for a quick load."""
-    return pack_site(site)
-
-
 class ModelLoader:
     """A cached site model, unpacked on first use: a build with nothing to do may never
     need it. The pack is bytes, or its file mapped into memory (which stays readable when
@@ -291,10 +286,10 @@ class BuildCache:
         return ModelLoader(pack, config), pickle.loads(row[0])
 
     def store_model(self, key: bytes, site: Site, problems: list[Problem]) -> None:
-        self.store_packed_model(key, pack_model(site), problems)
+        self.store_packed_model(key, pack_site(site), problems)
 
     def store_packed_model(self, key: bytes, data: bytes, problems: list[Problem]) -> None:
-        """Keep a model pack_model() made (ModelLoader(data, config) gives it back). The pack
+        """Keep a model pack_site() made (ModelLoader(data, config) gives it back). The pack
         is a file of its own beside the database, which reads it whole more slowly (its
         pages are a chain); the row comes after the file, so a row always has one."""
         path = self._model_file(key)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from digest.build import BuildSession, stale_key
 from digest.cache import BuildCache, Record
-from digest.search import index_files
+from digest.search import stream_index_files
 from digest.search_index import INDEX_DIR, Cancelled
 from digest.write import MANIFEST, checked_path
 
@@ -53,9 +53,10 @@ def make_deferred_index(
         if cancelled():
             return IndexUpdate("cancelled")
         try:
-            files = index_files(
+            made = stream_index_files(
                 pending.site, pending.bodies, pending.cache_folder, pending.now, out, cancelled
             )
+            files = list(made)
         except Cancelled:
             return IndexUpdate("cancelled")
         records = dict(last.records)

@@ -6,7 +6,7 @@ import dataclasses
 import os
 import re
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -456,11 +456,6 @@ class SiteRenderer:
                 self._digests.popitem(last=False)
         return html
 
-    def all_pages(self) -> Iterator[Output | Page]:
-        """Every output: the pages (made only if needed), then the files made every time."""
-        yield from self.pages()
-        yield from self.outputs()
-
     def pages(self) -> Iterator[Page]:
         """Every page: templates' pages, the days' exports and the sitemap."""
         # Days go in home-page order, so each digest is rendered once and used twice
@@ -541,21 +536,15 @@ class SiteRenderer:
             self._feeds = {output.path: output.data for output in self.feed_files()}
         return self._feeds[path]
 
-    def feed_files(
-        self, topics: Collection[str] | None = None, whole: bool = True
-    ) -> Iterator[Output]:
-        """The site's feeds (without `whole`, only the topics' ones) and the feeds of
-        `topics` (keys; None: every topic)."""
+    def feed_files(self) -> Iterator[Output]:
+        """The site's feeds and every topic's."""
         config = self.config
         site = self._feed_site()
-        if whole:
-            feed = site_feed(site, self.local, self.digest_html)
-            yield Output("feed.xml", atom(feed, config), "Atom feed")
-            yield Output("rss.xml", rss(feed, config, "rss.xml"), "RSS feed")
-            yield Output("feed.json", json_feed(feed, config, "feed.json"), "JSON feed")
+        feed = site_feed(site, self.local, self.digest_html)
+        yield Output("feed.xml", atom(feed, config), "Atom feed")
+        yield Output("rss.xml", rss(feed, config, "rss.xml"), "RSS feed")
+        yield Output("feed.json", json_feed(feed, config, "feed.json"), "JSON feed")
         for group in site.topics:
-            if topics is not None and group.topic.key not in topics:
-                continue
             topic = topic_feed(site, group.topic.key)
             yield Output(topic.self_path, atom(topic, config), f"topic feed {group.topic.key}")
 

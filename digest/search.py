@@ -17,21 +17,6 @@ from digest.words import lemmas_found
 TERMS_FILE = "search.sqlite3"  # in the cache folder
 
 
-def index_files(
-    site: Site,
-    bodies: Bodies,
-    cache_folder: Path,
-    now: datetime,
-    live: Path,
-    cancelled: Callable[[], bool] = lambda: False,
-    model: bytes = b"",
-) -> list[tuple[str, bytes | None]]:
-    """The index files of the site's published articles (paths under search/index/), made
-    from the previous build's index in the live site where that one can be brought up to
-    date. Raises search_index.Cancelled when `cancelled()` says so, having stored nothing."""
-    return list(stream_index_files(site, bodies, cache_folder, now, live, cancelled, model))
-
-
 def stream_index_files(
     site: Site,
     bodies: Bodies,
@@ -41,8 +26,11 @@ def stream_index_files(
     cancelled: Callable[[], bool] = lambda: False,
     model: bytes = b"",
 ) -> Iterator[tuple[str, bytes | None]]:
-    """index_files() one file at a time: a large index is never held whole. `model` is the
-    site model's key, if known (see stream_search_files())."""
+    """The index files of the site's published articles (paths under search/index/), made
+    from the previous build's index in the live site where that one can be brought up to
+    date, one file at a time: a large index is never held whole. `model` is the site
+    model's key, if known (see stream_search_files()). Raises search_index.Cancelled when
+    `cancelled()` says so, having stored nothing."""
     store = TermStore(cache_folder / TERMS_FILE, _version())
     store.add_lemmas(lemmas_found())  # the next build's reading finds them there too
     try:

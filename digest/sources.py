@@ -146,7 +146,7 @@ def article_files(content_dir: Path) -> tuple[list[str], list[Problem]]:
             name = item.name
             if name[0] == ".":
                 continue
-            article = name.lower().endswith(ARTICLE_SUFFIXES)
+            article = _is_article(name)
             if article and name.lower().startswith("_index."):
                 sections.append(item.path)  # a Hugo section's list page
             elif item.is_symlink():
@@ -223,7 +223,8 @@ def _bundle_index(items: list[os.DirEntry[str]]) -> str:
 
 
 def _is_article(name: str) -> bool:
-    return os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
+    """Whether a (not hidden) file name is that of an article: .md, .markdown or .txt."""
+    return name.lower().endswith(ARTICLE_SUFFIXES)
 
 
 def _inside(path: Path, root: Path) -> bool:

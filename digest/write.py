@@ -343,21 +343,14 @@ class SiteWriter:
         """keep() for many (path, origin, record), in one go: an edit build keeps every
         page of the site. Returns the paths not kept (the live file is not as recorded)
         and the files kept that are not the recorded file (copied, where links fail)."""
-        out, staged, failed, copied = self._out_prefix, self._staged, [], {}
+        failed: list[str] = []
+        copied: dict[str, Placed] = {}
         for rel, origin, record in files:
-            try:
-                st = os.stat(out + rel)
-            except OSError:
+            placed = self.keep(rel, origin, record)
+            if placed is None:
                 failed.append(rel)
-                continue
-            if (st.st_size, st.st_mtime_ns, st.st_ino) != record:
-                failed.append(rel)
-                continue
-            self.claim(rel, origin)
-            if staged.get(rel) != st.st_ino:  # else the staging folder has it (the usual case)
-                placed = self._link(rel, st)
-                if placed.inode != st.st_ino:
-                    copied[rel] = placed
+            elif placed.inode != record[2]:
+                copied[rel] = placed
         return failed, copied
 
     def keep_live(self, rel: str, origin: str) -> Placed | None:
